@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configurationTable, loadConfig, settings } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.httpPort).toBe(8080);
+    expect(config.gatewayPort).toBe(26500);
+    expect(config.dataDir).toBe('./.kontor');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDirAbsolute).toMatch(/\/\.kontor$/);
+  });
+
+  it('reads every setting from its environment variable', () => {
+    const config = loadConfig({
+      KONTOR_HTTP_PORT: '9090',
+      KONTOR_GATEWAY_PORT: '26600',
+      KONTOR_DATA_DIR: '/var/lib/kontor',
+      DATABASE_URL: 'postgres://k:secret@db:5432/kontor',
+      KONTOR_LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      httpPort: 9090,
+      gatewayPort: 26600,
+      dataDirAbsolute: '/var/lib/kontor',
+      databaseUrl: 'postgres://k:secret@db:5432/kontor',
+      logLevel: 'debug',
+    });
+  });
+
+  it('names every bad variable and what was expected, in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ KONTOR_HTTP_PORT: '80a', DATABASE_URL: 'mysql://x', KONTOR_LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'KONTOR_HTTP_PORT="80a" is invalid: expected a TCP port number from 0 to 65535',
+      'DATABASE_URL="mysql://x" is invalid: expected a PostgreSQL connection URL such as postgres://user:password@host:5432/kontor',
+      'KONTOR_LOG_LEVEL="loud" is invalid: expected one of trace, debug, info, warn, error, fatal',
+    ]);
+  });
+
+  it('rejects ports out of range and pool sizes below one', () => {
+    expect(() => loadConfig({ KONTOR_GATEWAY_PORT: '70000' })).toThrow(/KONTOR_GATEWAY_PORT/);
+    expect(() => loadConfig({ KONTOR_DATABASE_POOL_SIZE: '0' })).toThrow(
+      /KONTOR_DATABASE_POOL_SIZE="0" is invalid: expected a whole number greater than 0/,
+    );
+  });
+
+  it('documents every setting in the configuration table', () => {
+    const table = configurationTable();
+    for (const spec of Object.values(settings)) expect(table).toContain(`\`${spec.env}\``);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Kontor's settings, all in one place.
+ *
+ * Every setting is declared once below with its environment variable, default, unit and
+ * description; `loadConfig()` reads and validates them all and fails with one error that names
+ * every bad variable and what was expected. The README's configuration table is generated from
+ * the same declarations (`kontor config` prints it), so documentation and code cannot drift.
+ *
+ *   const config = loadConfig(process.env);
+ *   config.httpPort; // 8080
+ */
+import path from 'node:path';
+
+/** A setting's declaration: where it comes from, what it defaults to, how it is checked. */
+interface SettingSpec<T> {
+  readonly env: string;
+  readonly description: string;
+  /** Default as written in the environment; `undefined` means "not set". */
+  readonly default?: string;
+  readonly unit?: string;
+  readonly parse: (raw: string) => { ok: true; value: T } | { ok: false; expected: string };
+}
+
+const port = (raw: string) => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 && raw.trim() !== ''
+    ? { ok: true as const, value: n }
+    : { ok: false as const, expected: 'a TCP port number from 0 to 65535' };
+};
+
+const positiveInteger = (raw: string) => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0
+    ? { ok: true as const, value: n }
+    : { ok: false as const, expected: 'a whole number greater than 0' };
+};
+
+const text = (raw: string) => ({ ok: true as const, value: raw });
+
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (raw: string) =>
+    (values as string[]).includes(raw)
+      ? { ok: true as const, value: raw as T }
+      : { ok: false as const, expected: `one of ${values.join(', ')}` };
+
+const postgresUrl = (raw: string) => {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
+      return { ok: true as const, value: raw };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  return {
+    ok: false as const,
+    expected: 'a PostgreSQL connection URL such as postgres://user:password@host:5432/kontor',
+  };
+};
+
+/** The settings, in the order the README lists them. */
+export const settings = {
+  httpPort: {
+    env: 'KONTOR_HTTP_PORT',
+    default: '8080',
+    unit: 'TCP port',
+    description: 'Port of the web app, the REST API and the health endpoints.',
+    parse: port,
+  },
+  gatewayPort: {
+    env: 'KONTOR_GATEWAY_PORT',
+    default: '26500',
+    unit: 'TCP port',
+    description: "Port of the Zeebe gRPC gateway (Zeebe's default is 26500).",
+    parse: port,
+  },
+  host: {
+    env: 'KONTOR_HOST',
+    default: '0.0.0.0',
+    unit: 'address',
+    description: 'Address the HTTP server and the gateway listen on.',
+    parse: text,
+  },
+  dataDir: {
+    env: 'KONTOR_DATA_DIR',
+    default: './.kontor',
+    unit: 'path',
+    description:
+      'Directory for local data: the embedded PostgreSQL cluster and the lock that keeps a second Kontor process away.',
+    parse: text,
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    unit: 'URL',
+    description:
+      'PostgreSQL to use instead of the embedded server. When set, no embedded server is started.',
+    parse: postgresUrl,
+  },
+  embeddedPostgresPort: {
+    env: 'KONTOR_EMBEDDED_POSTGRES_PORT',
+    default: '5488',
+    unit: 'TCP port',
+    description: 'Port of the embedded PostgreSQL server on 127.0.0.1 (only without DATABASE_URL).',
+    parse: port,
+  },
+  databasePoolSize: {
+    env: 'KONTOR_DATABASE_POOL_SIZE',
+    default: '10',
+    unit: 'connections',
+    description: 'Largest number of PostgreSQL connections Kontor opens.',
+    parse: positiveInteger,
+  },
+  shutdownTimeout: {
+    env: 'KONTOR_SHUTDOWN_TIMEOUT_MS',
+    default: '10000',
+    unit: 'ms',
+    description: 'How long a graceful shutdown waits for in-flight work before closing anyway.',
+    parse: positiveInteger,
+  },
+  logLevel: {
+    env: 'KONTOR_LOG_LEVEL',
+    default: 'info',
+    unit: 'level',
+    description: 'Least severe log level written: trace, debug, info, warn, error or fatal.',
+    parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal'),
+  },
+} satisfies Record<string, SettingSpec<unknown>>;
+
+type Settings = typeof settings;
+type ValueOf<S> = S extends SettingSpec<infer T> ? T : never;
+
+/** The validated configuration. Settings without a default and not set are `undefined`. */
+export type KontorConfig = {
+  [K in keyof Settings]: Settings[K] extends { default: string }
+    ? ValueOf<Settings[K]>
+    : ValueOf<Settings[K]> | undefined;
+} & {
+  /** `dataDir` resolved against the working directory. */
+  readonly dataDirAbsolute: string;
+};
+
+/** Thrown by `loadConfig` when one or more settings are invalid; the message lists them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads every setting from `env`, applies defaults, and validates; throws `ConfigError`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): KontorConfig {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(settings) as [string, SettingSpec<unknown>][]) {
+    const raw = env[spec.env] === '' ? undefined : (env[spec.env] ?? spec.default);
+    if (raw === undefined) {
+      values[name] = undefined;
+      continue;
+    }
+    const parsed = spec.parse(raw);
+    if (parsed.ok) values[name] = parsed.value;
+    else
+      problems.push(`${spec.env}=${JSON.stringify(raw)} is invalid: expected ${parsed.expected}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = values as Omit<KontorConfig, 'dataDirAbsolute'>;
+  return { ...config, dataDirAbsolute: path.resolve(config.dataDir) };
+}
+
+/** The configuration table as Markdown, for the README and `kontor config`. */
+export function configurationTable(): string {
+  const rows = Object.values(settings as Record<string, SettingSpec<unknown>>).map(
+    (s) =>
+      `| \`${s.env}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.unit ?? ''} | ${s.description} |`,
+  );
+  return ['| variable | default | unit | description |', '| --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
+}

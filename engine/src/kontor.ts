@@ -1,0 +1,67 @@
+/**
+ * One running Kontor: the system database (embedded or DATABASE_URL), migrations, the HTTP
+ * server and, as they arrive, the engine and the Zeebe gateway.
+ *
+ * `startKontor` brings the parts up in order and, if one fails, takes down what already runs.
+ * `stop()` is the graceful shutdown: stop accepting, finish in-flight work, close the database,
+ * stop the embedded PostgreSQL, release the data directory.
+ *
+ *   const kontor = await startKontor(loadConfig(), logger);
+ *   await kontor.stop();
+ */
+import type { KontorConfig } from './config/config.js';
+import type { Logger } from './logging/logger.js';
+import { healthRoutes } from './api/health.routes.js';
+import { startHttpServer, type HttpServer } from './api/http-server.js';
+import { Migrator } from './state/migrator.js';
+import { openSystemDatabase, type SystemDatabase } from './state/system-database.js';
+
+export interface RunningKontor {
+  readonly httpPort: number;
+  readonly database: SystemDatabase;
+  stop(): Promise<void>;
+}
+
+export async function startKontor(config: KontorConfig, logger: Logger): Promise<RunningKontor> {
+  const started = Date.now();
+  const stack: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    while (stack.length > 0) await stack.pop()!();
+  };
+  let accepting = true;
+  try {
+    const database = await openSystemDatabase(config, logger);
+    stack.push(() => database.close());
+
+    const migrator = new Migrator(database.pool);
+    const applied = await migrator.migrate();
+    if (applied.length > 0) {
+      logger.info({ migrations: applied.map((m) => m.name) }, 'applied database migrations');
+    }
+
+    const http: HttpServer = await startHttpServer({
+      host: config.host,
+      port: config.httpPort,
+      logger,
+      routers: [healthRoutes({ pool: database.pool, migrator, isAccepting: () => accepting })],
+    });
+    stack.push(() => http.close(config.shutdownTimeout));
+
+    logger.info({ httpPort: http.port, ms: Date.now() - started }, 'Kontor is ready');
+    let stopping: Promise<void> | undefined;
+    return {
+      httpPort: http.port,
+      database,
+      stop() {
+        accepting = false;
+        stopping ??= unwind();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await unwind().catch((cleanupError) =>
+      logger.error({ err: cleanupError }, 'cleanup after a failed start failed too'),
+    );
+    throw error;
+  }
+}

@@ -75,6 +75,21 @@ export const settings = {
     description: "Port of the Zeebe gRPC gateway (Zeebe's default is 26500).",
     parse: port,
   },
+  gatewayBearerToken: {
+    env: 'KONTOR_GATEWAY_BEARER_TOKEN',
+    unit: 'secret',
+    description:
+      "When set, every gateway call must carry 'authorization: Bearer <token>' (for @camunda8/sdk: CAMUNDA_AUTH_STRATEGY=BEARER, CAMUNDA_OAUTH_TOKEN=<token>). Off by default.",
+    parse: text,
+  },
+  gatewayMaxMessageSize: {
+    env: 'KONTOR_GATEWAY_MAX_MESSAGE_SIZE',
+    default: '4194304',
+    unit: 'bytes',
+    description:
+      "Largest gateway request or response (Zeebe's default: 4 MiB); larger ones get RESOURCE_EXHAUSTED.",
+    parse: positiveInteger,
+  },
   host: {
     env: 'KONTOR_HOST',
     default: '0.0.0.0',

@@ -9,8 +9,12 @@
  * It uses the same database as `npm start` (DATABASE_URL, else the embedded server in the data
  * directory; that one only while no Kontor process is running on it).
  */
+import { parseArgs } from 'node:util';
+import { generatePassword } from './api/auth/password.js';
+import { UsersRepository, UserValidationError, type Role } from './api/auth/users.repository.js';
 import { ConfigError, configurationTable, loadConfig } from './config/config.js';
 import { silentLogger } from './logging/logger.js';
+import type { Pool } from './state/database.js';
 import { MigrationError, Migrator } from './state/migrator.js';
 import { openSystemDatabase } from './state/system-database.js';
 
@@ -18,20 +22,73 @@ const USAGE = `usage: kontor <command>
 
   db migrate   apply pending database migrations
   db status    list applied and pending migrations
+  user add <username> --role <role>[,<role>] [--group <group>]... [--name <display name>] [--password <password>]
+               create a user (roles: analyst, caseworker, auditor, admin); without --password
+               a password is generated and printed
+  user list    list the users
   config       print the configuration settings`;
 
-async function withMigrator<T>(work: (migrator: Migrator) => Promise<T>): Promise<T> {
+async function withDatabase<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
   const database = await openSystemDatabase(loadConfig(), silentLogger());
   try {
-    return await work(new Migrator(database.pool));
+    return await work(database.pool);
   } finally {
     await database.close();
   }
 }
 
+const withMigrator = <T>(work: (migrator: Migrator) => Promise<T>) =>
+  withDatabase((pool) => work(new Migrator(pool)));
+
+/** Users live in migrated tables: bring the schema up to date first, as `npm start` would. */
+const withUsers = <T>(work: (users: UsersRepository) => Promise<T>) =>
+  withDatabase(async (pool) => {
+    await new Migrator(pool).migrate();
+    return work(new UsersRepository(pool));
+  });
+
+async function addUser(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string', multiple: true },
+      group: { type: 'string', multiple: true },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) {
+    console.error(`kontor: expected exactly one username after 'user add'\n\n${USAGE}`);
+    return 2;
+  }
+  const password = values.password ?? generatePassword();
+  const user = await withUsers((users) =>
+    users.create({
+      username: positionals[0],
+      displayName: values.name,
+      password,
+      roles: (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim() as Role),
+      candidateGroups: values.group ?? [],
+    }),
+  );
+  console.log(`Created user '${user.username}' with roles ${user.roles.join(', ')}.`);
+  if (!values.password) console.log(`Password: ${password}`);
+  return 0;
+}
+
 async function run(args: string[]): Promise<number> {
+  if (args[0] === 'user' && args[1] === 'add') return addUser(args.slice(2));
   const command = args.join(' ');
   switch (command) {
+    case 'user list': {
+      for (const u of await withUsers((users) => users.list())) {
+        console.log(
+          `${u.username.padEnd(20)} ${u.roles.join(',').padEnd(30)} ${u.candidateGroups.join(',')}`,
+        );
+      }
+      return 0;
+    }
     case 'db migrate': {
       const applied = await withMigrator((m) => m.migrate());
       console.log(

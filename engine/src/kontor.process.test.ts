@@ -96,6 +96,7 @@ describe('Kontor process with the embedded PostgreSQL', () => {
     // given a fresh data directory
     const kontor = startKontorProcess(env);
     await waitForReady(kontor, httpPort);
+    expect(kontor.output()).toMatch(/first start created the user 'admin' with the password: [\w-]{24}\n/);
     const live = await fetch(`http://127.0.0.1:${httpPort}/health/live`);
     expect(live.status).toBe(200);
     const ready = await (await fetch(`http://127.0.0.1:${httpPort}/health/ready`)).json();
@@ -141,7 +142,8 @@ describe('Kontor process with the embedded PostgreSQL', () => {
     const second = startKontorProcess(env);
     const restartMs = await waitForReady(second, httpPort);
 
-    // then the data is intact and the restart was quick
+    // then the data is intact, no second admin was made, and the restart was quick
+    expect(second.output()).not.toContain("created the user 'admin'");
     const again = await connectToEmbedded();
     expect((await again.query('SELECT id FROM crash_probe')).rows).toEqual([{ id: 42 }]);
     await again.end();

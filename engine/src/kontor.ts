@@ -11,6 +11,10 @@
  */
 import type { KontorConfig } from './config/config.js';
 import type { Logger } from './logging/logger.js';
+import { sessionUser } from './api/auth/auth.middleware.js';
+import { authRoutes } from './api/auth/auth.routes.js';
+import { ensureFirstAdmin } from './api/auth/first-admin.js';
+import { UsersRepository } from './api/auth/users.repository.js';
 import { healthRoutes } from './api/health.routes.js';
 import { startHttpServer, type HttpServer } from './api/http-server.js';
 import { Migrator } from './state/migrator.js';
@@ -39,11 +43,18 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
       logger.info({ migrations: applied.map((m) => m.name) }, 'applied database migrations');
     }
 
+    const users = new UsersRepository(database.pool);
+    await ensureFirstAdmin(users, logger);
+
     const http: HttpServer = await startHttpServer({
       host: config.host,
       port: config.httpPort,
       logger,
-      routers: [healthRoutes({ pool: database.pool, migrator, isAccepting: () => accepting })],
+      routers: [
+        healthRoutes({ pool: database.pool, migrator, isAccepting: () => accepting }),
+        sessionUser(users),
+        authRoutes(users),
+      ],
     });
     stack.push(() => http.close(config.shutdownTimeout));
 

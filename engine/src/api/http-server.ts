@@ -6,7 +6,7 @@
  * drops whatever is still open.
  */
 import http from 'node:http';
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { PortInUseError } from '../config/port-in-use.error.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -18,7 +18,8 @@ export interface HttpServer {
 export async function startHttpServer(options: {
   host: string;
   port: number;
-  routers: Router[];
+  /** Routers and middleware, mounted in this order. */
+  routers: (Router | RequestHandler)[];
   logger: Logger;
 }): Promise<HttpServer> {
   const log = options.logger.child({ component: 'http' });

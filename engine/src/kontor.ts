@@ -16,6 +16,7 @@ import { authRoutes } from './api/auth/auth.routes.js';
 import { ensureFirstAdmin } from './api/auth/first-admin.js';
 import { UsersRepository } from './api/auth/users.repository.js';
 import { healthRoutes } from './api/health.routes.js';
+import { webAppRoutes } from './api/web-app.routes.js';
 import { startHttpServer, type HttpServer } from './api/http-server.js';
 import { Migrator } from './state/migrator.js';
 import { openSystemDatabase, type SystemDatabase } from './state/system-database.js';
@@ -54,6 +55,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         healthRoutes({ pool: database.pool, migrator, isAccepting: () => accepting }),
         sessionUser(users),
         authRoutes(users),
+        webAppRoutes(),
       ],
     });
     stack.push(() => http.close(config.shutdownTimeout));

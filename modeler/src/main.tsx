@@ -1,0 +1,11 @@
+/** Kontor's web app: modeler, tasklist, instance explorer. Served by Kontor from modeler/dist. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

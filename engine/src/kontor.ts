@@ -15,6 +15,8 @@ import { sessionUser } from './api/auth/auth.middleware.js';
 import { authRoutes } from './api/auth/auth.routes.js';
 import { ensureFirstAdmin } from './api/auth/first-admin.js';
 import { UsersRepository } from './api/auth/users.repository.js';
+import { DraftsRepository } from './api/drafts/drafts.repository.js';
+import { draftsRoutes } from './api/drafts/drafts.routes.js';
 import { healthRoutes } from './api/health.routes.js';
 import { webAppRoutes } from './api/web-app.routes.js';
 import { startHttpServer, type HttpServer } from './api/http-server.js';
@@ -55,6 +57,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         healthRoutes({ pool: database.pool, migrator, isAccepting: () => accepting }),
         sessionUser(users),
         authRoutes(users),
+        draftsRoutes(new DraftsRepository(database.pool)),
         webAppRoutes(),
       ],
     });

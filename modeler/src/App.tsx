@@ -1,10 +1,14 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type User } from './api';
+import { ProcessList } from './processes/ProcessList';
+import { ProcessModeler } from './processes/ProcessModeler';
+import { navigate, useHashRoute } from './routing';
 import { Shell } from './shell/Shell';
 import { SignIn } from './sign-in/SignIn';
 
 export function App() {
   const [user, setUser] = useState<User | null>();
+  const [section, id] = useHashRoute();
 
   useEffect(() => {
     api<{ user: User }>('GET', '/api/auth/me').then(
@@ -15,5 +19,22 @@ export function App() {
 
   if (user === undefined) return <p className="loading">Loading…</p>;
   if (user === null) return <SignIn onSignedIn={setUser} />;
-  return <Shell user={user} onSignedOut={() => setUser(null)} />;
+  const may = (role: string) => user.roles.includes(role) || user.roles.includes('admin');
+  return (
+    <Shell
+      user={user}
+      onSignedOut={() => setUser(null)}
+      sections={may('analyst') ? [['processes', 'Processes']] : []}
+    >
+      {section === 'processes' && may('analyst') ? (
+        id ? (
+          <ProcessModeler key={id} draftId={id} onClose={() => navigate('processes')} />
+        ) : (
+          <ProcessList onOpen={(draftId) => navigate('processes', draftId)} />
+        )
+      ) : (
+        <p className="welcome">Welcome, {user.displayName}.</p>
+      )}
+    </Shell>
+  );
 }

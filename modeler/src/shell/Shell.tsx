@@ -1,13 +1,15 @@
 import type { ReactNode } from 'react';
 import { api, type User } from '../api';
 
-/** The frame around every page for a signed-in user: who they are, and signing out. */
+/** The frame around every page for a signed-in user: the sections they may use, who they are. */
 export function Shell({
   user,
+  sections,
   onSignedOut,
   children,
 }: {
   user: User;
+  sections: [route: string, label: string][];
   onSignedOut: () => void;
   children?: ReactNode;
 }) {
@@ -19,6 +21,13 @@ export function Shell({
     <div className="shell">
       <header>
         <strong>Kontor</strong>
+        <nav>
+          {sections.map(([route, label]) => (
+            <a key={route} href={`#/${route}`}>
+              {label}
+            </a>
+          ))}
+        </nav>
         <span className="user" data-testid="signed-in-user">
           {user.displayName} ({user.roles.join(', ')})
         </span>

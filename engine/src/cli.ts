@@ -11,11 +11,11 @@
  */
 import { parseArgs } from 'node:util';
 import { generatePassword } from './api/auth/password.js';
-import { UsersRepository, UserValidationError, type Role } from './api/auth/users.repository.js';
-import { ConfigError, configurationTable, loadConfig } from './config/config.js';
+import { UsersRepository, type Role } from './api/auth/users.repository.js';
+import { configurationTable, loadConfig } from './config/config.js';
 import { silentLogger } from './logging/logger.js';
 import type { Pool } from './state/database.js';
-import { MigrationError, Migrator } from './state/migrator.js';
+import { Migrator } from './state/migrator.js';
 import { openSystemDatabase } from './state/system-database.js';
 
 const USAGE = `usage: kontor <command>
@@ -124,8 +124,6 @@ async function run(args: string[]): Promise<number> {
 try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (error) {
-  const known =
-    error instanceof ConfigError || error instanceof MigrationError || error instanceof Error;
-  console.error(`kontor: ${known ? (error as Error).message : String(error)}`);
+  console.error(`kontor: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 }

@@ -10,8 +10,8 @@
 import { UsersRepository, type Role } from '../api/auth/users.repository.js';
 import type { KontorHarness } from './kontor-harness.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
 export interface ApiResponse<T = any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly status: number;
   readonly headers: Headers;
   readonly body: T;

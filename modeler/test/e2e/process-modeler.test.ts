@@ -2,41 +2,23 @@
  * An analyst models a process in the real bpmn-js modeler in Chromium: new draft, a service
  * task with a job type set in the Zeebe properties panel, saved as a new revision.
  */
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsersRepository } from '../../../engine/src/api/auth/users.repository.js';
-import { launchBrowser, saveScreenshot } from '../../../engine/src/testing/browser.js';
-import {
-  startKontorHarness,
-  type KontorHarness,
-} from '../../../engine/src/testing/kontor-harness.js';
+import { saveScreenshot } from '../../../engine/src/testing/browser.js';
+import { ANALYST, startWebApp, type WebAppFixture } from './web-app-fixture.js';
 
 describe('web app: process modeler', () => {
-  let harness: KontorHarness;
-  let browser: Browser;
+  let app: WebAppFixture;
 
   beforeAll(async () => {
-    harness = await startKontorHarness();
-    await new UsersRepository(harness.database.pool).create({
-      username: 'ana',
-      displayName: 'Ana Analyst',
-      password: 'modelling is fun',
-      roles: ['analyst'],
-    });
-    browser = await launchBrowser();
+    app = await startWebApp([ANALYST]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  afterAll(() => app?.close());
 
   it('creates a draft, adds a service task with a job type, and saves it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(8_000);
-    await page.goto(`${harness.url}/#/processes`);
-    await page.getByLabel('Username').fill('ana');
-    await page.getByLabel('Password').fill('modelling is fun');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${app.harness.url}/#/processes`);
+    await app.signIn(page, ANALYST.username, ANALYST.password);
 
     // a new process opens in the modeler with its start event
     await page.getByLabel('New process name').fill('Claim intake');
@@ -60,7 +42,7 @@ describe('web app: process modeler', () => {
     await saveScreenshot(page, 'process-modeler');
 
     // the saved BPMN carries the service task and its Zeebe job type
-    const { rows } = await harness.database.pool.query<{ bpmn_xml: string; revision: number }>(
+    const { rows } = await app.harness.database.pool.query<{ bpmn_xml: string; revision: number }>(
       'SELECT bpmn_xml, revision FROM process_draft',
     );
     expect(rows).toHaveLength(1);

@@ -1,0 +1,75 @@
+/**
+ * Tasks. Service, send, user and job-based script and business rule tasks create a job and wait
+ * for a worker; script tasks with `zeebe:script` evaluate their expression in place.
+ */
+import { evaluateExpression } from '../../feel/feel.js';
+import type { ElementBehavior } from './element-behavior.js';
+import { COMPLETE, WAIT, failure } from '../execution.js';
+
+export const jobTaskBehavior: ElementBehavior = {
+  activate(execution, instance, element) {
+    const job = element.job;
+    if (!job) throw new Error(`'${element.id}' has no job definition`);
+    const variables = execution.visibleVariables(instance.key);
+    const type = evaluateExpression(job.type, variables);
+    if (!type.ok) return failure('EXTRACT_VALUE_ERROR', type.message);
+    if (typeof type.value !== 'string' || type.value === '') {
+      return failure(
+        'EXTRACT_VALUE_ERROR',
+        `Expected the job type '${job.type}' to be a non-empty string, but it was ${JSON.stringify(type.value)}`,
+      );
+    }
+    const retries = evaluateExpression(job.retries, variables);
+    const retryCount = Number(retries.ok ? retries.value : NaN);
+    if (!retries.ok || !Number.isInteger(retryCount)) {
+      return failure(
+        'EXTRACT_VALUE_ERROR',
+        `Expected the retries '${job.retries}' to be an integer${retries.ok ? `, but it was ${JSON.stringify(retries.value)}` : `: ${retries.message}`}`,
+      );
+    }
+    const headers: Record<string, string> = { ...job.headers };
+    for (const [name, expression] of Object.entries(job.dynamicHeaders)) {
+      const result = evaluateExpression(expression, variables);
+      if (!result.ok) return failure('EXTRACT_VALUE_ERROR', `${name}: ${result.message}`);
+      const value = headerValue(name, result.value);
+      if (value !== undefined) headers[name] = value;
+    }
+    execution.createJob(instance, {
+      type: type.value,
+      retries: retryCount,
+      customHeaders: headers,
+    });
+    return WAIT;
+  },
+};
+
+const LIST_HEADERS = new Set([
+  'io.camunda.zeebe:candidateGroups',
+  'io.camunda.zeebe:candidateUsers',
+]);
+
+/** Zeebe passes candidate lists as JSON arrays and everything else as plain strings. */
+function headerValue(name: string, value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (LIST_HEADERS.has(name)) {
+    const list = Array.isArray(value)
+      ? value.map(String)
+      : String(value)
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean);
+    return JSON.stringify(list);
+  }
+  return String(value);
+}
+
+export const scriptTaskBehavior: ElementBehavior = {
+  activate(execution, instance, element) {
+    const script = element.script;
+    if (!script) throw new Error(`'${element.id}' has no script`);
+    const result = evaluateExpression(script.expression, execution.visibleVariables(instance.key));
+    if (!result.ok) return failure('EXTRACT_VALUE_ERROR', result.message);
+    execution.propagate(instance, { [script.resultVariable]: result.value });
+    return COMPLETE;
+  },
+};

@@ -1,6 +1,6 @@
 /**
- * One running Kontor: the system database (embedded or DATABASE_URL), migrations, the HTTP
- * server and, as they arrive, the engine and the Zeebe gateway.
+ * One running Kontor: the system database (embedded or DATABASE_URL), migrations, the embedded
+ * engine, the Zeebe gRPC gateway in front of it, and the HTTP server.
  *
  * `startKontor` brings the parts up in order and, if one fails, takes down what already runs.
  * `stop()` is the graceful shutdown: stop accepting, finish in-flight work, close the database,
@@ -20,12 +20,16 @@ import { draftsRoutes } from './api/drafts/drafts.routes.js';
 import { healthRoutes } from './api/health.routes.js';
 import { webAppRoutes } from './api/web-app.routes.js';
 import { startHttpServer, type HttpServer } from './api/http-server.js';
+import { startGateway } from './gateway/gateway-server.js';
+import { Engine } from './runtime/engine.js';
 import { Migrator } from './state/migrator.js';
 import { openSystemDatabase, type SystemDatabase } from './state/system-database.js';
 
 export interface RunningKontor {
   readonly httpPort: number;
+  readonly gatewayPort: number;
   readonly database: SystemDatabase;
+  readonly engine: Engine;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,19 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
     const users = new UsersRepository(database.pool);
     await ensureFirstAdmin(users, logger);
 
+    const engine = await Engine.start({ pool: database.pool, logger });
+    stack.push(() => engine.stop());
+
+    const gateway = await startGateway({
+      engine,
+      host: config.host,
+      port: config.gatewayPort,
+      logger,
+      bearerToken: config.gatewayBearerToken,
+      maxMessageBytes: config.gatewayMaxMessageSize,
+    });
+    stack.push(() => gateway.close(config.shutdownTimeout));
+
     const http: HttpServer = await startHttpServer({
       host: config.host,
       port: config.httpPort,
@@ -63,11 +80,16 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
     });
     stack.push(() => http.close(config.shutdownTimeout));
 
-    logger.info({ httpPort: http.port, ms: Date.now() - started }, 'Kontor is ready');
+    logger.info(
+      { httpPort: http.port, gatewayPort: gateway.port, ms: Date.now() - started },
+      'Kontor is ready',
+    );
     let stopping: Promise<void> | undefined;
     return {
       httpPort: http.port,
+      gatewayPort: gateway.port,
       database,
+      engine,
       stop() {
         accepting = false;
         stopping ??= unwind();

@@ -57,7 +57,15 @@ export class ProcessBuilder {
   private nextCondition: string | undefined;
   private nextIsDefault = false;
 
-  constructor(private readonly id: string) {}
+  /** ids of all elements and flows, shared with nested sub-processes so that none collide */
+  private readonly ids: Set<string>;
+
+  constructor(
+    private readonly id: string,
+    ids?: Set<string>,
+  ) {
+    this.ids = ids ?? new Set([id]);
+  }
 
   startEvent(id = 'start'): this {
     return this.add(id, () => `<bpmn:startEvent id="${id}"/>`);
@@ -125,7 +133,7 @@ export class ProcessBuilder {
     build: (sub: ProcessBuilder) => ProcessBuilder,
     options: TaskOptions = {},
   ): this {
-    const inner = build(new ProcessBuilder(id));
+    const inner = build(new ProcessBuilder(id, this.ids));
     return this.add(id, () => element('subProcess', id, options, [], inner.body()));
   }
 
@@ -194,6 +202,7 @@ export class ProcessBuilder {
   }
 
   private add(id: string, xml: Node['xml']): this {
+    this.ids.add(id);
     if (this.current !== undefined) this.connect(id);
     this.nodes.push({ id, xml });
     this.current = id;
@@ -204,8 +213,8 @@ export class ProcessBuilder {
     const source = this.current;
     if (source === undefined) throw new Error(`no element to connect to '${target}' from`);
     let flowId = `${source}-${target}`;
-    for (let n = 2; this.flows.some((flow) => flow.id === flowId); n++)
-      flowId = `${source}-${target}-${n}`;
+    for (let n = 2; this.ids.has(flowId); n++) flowId = `${source}-${target}-flow${n}`;
+    this.ids.add(flowId);
     this.flows.push({
       id: flowId,
       source,

@@ -373,7 +373,7 @@ export class Engine implements GatewayEngine {
 
   // --- process instances ---------------------------------------------------------------------
 
-  createProcessInstance(request: CreateInstanceRequest): Promise<CreatedInstance> {
+  async createProcessInstance(request: CreateInstanceRequest): Promise<CreatedInstance> {
     const variables = this.checkVariables(request.variables, 'variables');
     return this.submit(() => this.startInstance(request, variables).created);
   }
@@ -463,7 +463,7 @@ export class Engine implements GatewayEngine {
     return definition;
   }
 
-  cancelProcessInstance(processInstanceKey: string): Promise<void> {
+  async cancelProcessInstance(processInstanceKey: string): Promise<void> {
     return this.submit(() => {
       const instance = this.state.elements.get(processInstanceKey);
       if (!instance || instance.flowScopeKey) {
@@ -475,7 +475,7 @@ export class Engine implements GatewayEngine {
     });
   }
 
-  setVariables(
+  async setVariables(
     elementInstanceKey: string,
     variables: Variables,
     options: { local?: boolean } = {},
@@ -686,7 +686,7 @@ export class Engine implements GatewayEngine {
     return activated;
   }
 
-  completeJob(jobKey: string, variables?: Variables): Promise<void> {
+  async completeJob(jobKey: string, variables?: Variables): Promise<void> {
     const checked = this.checkVariables(variables, 'variables');
     return this.submit(() => {
       const job = this.jobFor(jobKey, 'complete');
@@ -701,7 +701,7 @@ export class Engine implements GatewayEngine {
     });
   }
 
-  failJob(
+  async failJob(
     jobKey: string,
     request: {
       retries: number;
@@ -752,7 +752,7 @@ export class Engine implements GatewayEngine {
     });
   }
 
-  throwError(
+  async throwError(
     jobKey: string,
     request: { errorCode: string; errorMessage?: string; variables?: Variables },
   ): Promise<void> {
@@ -786,7 +786,7 @@ export class Engine implements GatewayEngine {
     });
   }
 
-  updateJobRetries(jobKey: string, retries: number): Promise<void> {
+  async updateJobRetries(jobKey: string, retries: number): Promise<void> {
     if (!Number.isInteger(retries) || retries < 1) {
       return Promise.reject(
         invalidArgument(`Expected retries to be greater than 0, but it was ${retries}`),
@@ -800,7 +800,7 @@ export class Engine implements GatewayEngine {
     });
   }
 
-  updateJobTimeout(jobKey: string, timeoutMs: number): Promise<void> {
+  async updateJobTimeout(jobKey: string, timeoutMs: number): Promise<void> {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
       return Promise.reject(
         invalidArgument(`Expected timeout to be 0 or more milliseconds, but it was ${timeoutMs}`),
@@ -826,7 +826,7 @@ export class Engine implements GatewayEngine {
     return job;
   }
 
-  resolveIncident(incidentKey: string): Promise<void> {
+  async resolveIncident(incidentKey: string): Promise<void> {
     return this.submit(() => {
       const incident = this.state.incidents.get(incidentKey);
       if (!incident)
@@ -854,7 +854,7 @@ export class Engine implements GatewayEngine {
   }
 
   /** Times out activated jobs past their deadline and brings back jobs whose back-off ended. */
-  runDueWork(): Promise<number> {
+  async runDueWork(): Promise<number> {
     return this.submit((batch) => {
       let count = 0;
       for (const key of [...this.state.timed]) {

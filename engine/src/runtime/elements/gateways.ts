@@ -39,6 +39,12 @@ function choose(
     } else {
       const result = evaluateExpression(condition, variables);
       if (!result.ok) return failure('CONDITION_ERROR', result.message);
+      if (result.value !== true && result.value !== false && result.value !== null) {
+        return failure(
+          'CONDITION_ERROR',
+          `Expected result of the expression '${condition.slice(1).trim()}' of flow '${flowId}' to be 'BOOLEAN', but was ${JSON.stringify(result.value)}`,
+        );
+      }
       if (result.value === true) chosen.push(flowId);
     }
     if (mode === 'first' && chosen.length > 0) break;

@@ -22,8 +22,9 @@ const USAGE = `usage: kontor <command>
 
   db migrate   apply pending database migrations
   db status    list applied and pending migrations
-  user add <username> --role <role>[,<role>] [--group <group>]... [--name <display name>] [--password <password>]
-               create a user (roles: analyst, caseworker, auditor, admin); without --password
+  user add <username> --role <role>[,<role>] [--groups <group>[,<group>]] [--name <display name>] [--password <password>]
+               create a user (roles: analyst, caseworker, auditor, admin); --groups are the
+               candidate groups whose user tasks a caseworker may take; without --password
                a password is generated and printed
   user list    list the users
   config       print the configuration settings`;
@@ -54,6 +55,7 @@ async function addUser(args: string[]): Promise<number> {
     options: {
       role: { type: 'string', multiple: true },
       group: { type: 'string', multiple: true },
+      groups: { type: 'string', multiple: true },
       name: { type: 'string' },
       password: { type: 'string' },
     },
@@ -69,7 +71,11 @@ async function addUser(args: string[]): Promise<number> {
       displayName: values.name,
       password,
       roles: (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim() as Role),
-      candidateGroups: values.group ?? [],
+      // --groups a,b and --group a --group b both give candidate groups for user tasks
+      candidateGroups: [...(values.group ?? []), ...(values.groups ?? [])]
+        .flatMap((g) => g.split(','))
+        .map((g) => g.trim())
+        .filter(Boolean),
     }),
   );
   console.log(`Created user '${user.username}' with roles ${user.roles.join(', ')}.`);

@@ -22,6 +22,8 @@ import { webAppRoutes } from './api/web-app.routes.js';
 import { startHttpServer, type HttpServer } from './api/http-server.js';
 import { startGateway } from './gateway/gateway-server.js';
 import { Engine } from './runtime/engine.js';
+import { startTasklist } from './tasklist/tasklist.service.js';
+import { tasksRoutes } from './tasklist/tasks.routes.js';
 import { Migrator } from './state/migrator.js';
 import { openSystemDatabase, type SystemDatabase } from './state/system-database.js';
 
@@ -66,6 +68,19 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
     });
     stack.push(() => gateway.close(config.shutdownTimeout));
 
+    // The tasklist takes user tasks through the Zeebe client: from this Kontor's own gateway,
+    // or from the cluster that KONTOR_TASKLIST_ZEEBE_ADDRESS names.
+    const ownGateway = `grpc://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${gateway.port}`;
+    const tasklist = startTasklist({
+      pool: database.pool,
+      logger,
+      zeebeAddress: config.tasklistZeebeAddress ?? ownGateway,
+      credentials: config.tasklistZeebeAddress
+        ? 'environment'
+        : { bearerToken: config.gatewayBearerToken },
+    });
+    stack.push(() => tasklist.stop());
+
     const http: HttpServer = await startHttpServer({
       host: config.host,
       port: config.httpPort,
@@ -75,6 +90,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         sessionUser(users),
         authRoutes(users),
         draftsRoutes(new DraftsRepository(database.pool)),
+        tasksRoutes(tasklist),
         webAppRoutes(),
       ],
     });

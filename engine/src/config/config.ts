@@ -59,6 +59,15 @@ const postgresUrl = (raw: string) => {
   };
 };
 
+const zeebeAddress = (raw: string) =>
+  /^grpcs?:\/\/[^/\s:]+:\d{1,5}$/.test(raw.trim())
+    ? { ok: true as const, value: raw.trim() }
+    : {
+        ok: false as const,
+        expected:
+          'a Zeebe gateway address such as grpc://zeebe.example:26500 or grpcs://zeebe.example:443',
+      };
+
 /** The settings, in the order the README lists them. */
 export const settings = {
   httpPort: {
@@ -89,6 +98,13 @@ export const settings = {
     description:
       "Largest gateway request or response (Zeebe's default: 4 MiB); larger ones get RESOURCE_EXHAUSTED.",
     parse: positiveInteger,
+  },
+  tasklistZeebeAddress: {
+    env: 'KONTOR_TASKLIST_ZEEBE_ADDRESS',
+    unit: 'URL',
+    description:
+      "Zeebe gateway the tasklist takes user tasks (jobs of type io.camunda.zeebe:userTask) from, as grpc://host:port or grpcs://host:port. Unset: Kontor's own gateway. A remote cluster's credentials come from the usual CAMUNDA_* variables of @camunda8/sdk.",
+    parse: zeebeAddress,
   },
   host: {
     env: 'KONTOR_HOST',

@@ -5,6 +5,8 @@ import { ProcessModeler } from './processes/ProcessModeler';
 import { navigate, useHashRoute } from './routing';
 import { Shell } from './shell/Shell';
 import { SignIn } from './sign-in/SignIn';
+import { TaskList } from './tasks/TaskList';
+import { TaskPage } from './tasks/TaskPage';
 
 export function App() {
   const [user, setUser] = useState<User | null>();
@@ -24,13 +26,22 @@ export function App() {
     <Shell
       user={user}
       onSignedOut={() => setUser(null)}
-      sections={may('analyst') ? [['processes', 'Processes']] : []}
+      sections={[
+        ...(may('analyst') ? [['processes', 'Processes'] as [string, string]] : []),
+        ...(may('caseworker') ? [['tasks', 'Tasks'] as [string, string]] : []),
+      ]}
     >
       {section === 'processes' && may('analyst') ? (
         id ? (
           <ProcessModeler key={id} draftId={id} onClose={() => navigate('processes')} />
         ) : (
           <ProcessList onOpen={(draftId) => navigate('processes', draftId)} />
+        )
+      ) : section === 'tasks' && may('caseworker') ? (
+        id ? (
+          <TaskPage key={id} taskKey={id} user={user} onClose={() => navigate('tasks')} />
+        ) : (
+          <TaskList onOpen={(taskKey) => navigate('tasks', taskKey)} />
         )
       ) : (
         <p className="welcome">Welcome, {user.displayName}.</p>

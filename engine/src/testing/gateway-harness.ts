@@ -77,16 +77,29 @@ export async function startGatewayHarness(
   };
 }
 
-/** An `@camunda8/sdk` gRPC client for a Kontor gateway at `address`: plaintext, no OAuth. */
-export function zeebeClient(address: string): Zeebe.ZeebeGrpcClient {
+type ZeebeGrpcSettings = NonNullable<
+  NonNullable<ConstructorParameters<typeof Camunda8>[0]>['zeebeGrpcSettings']
+>;
+
+/**
+ * An `@camunda8/sdk` gRPC client for a Kontor gateway at `address`: plaintext, no OAuth.
+ * `grpcSettings` override the SDK's gRPC settings, e.g. `{ ZEEBE_GRPC_CLIENT_RETRY: false }`.
+ */
+export function zeebeClient(
+  address: string,
+  grpcSettings: ZeebeGrpcSettings = {},
+): Zeebe.ZeebeGrpcClient {
   // grpc:// selects plaintext; the REST address is required by the SDK but never used here.
   return new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
     ZEEBE_REST_ADDRESS: `http://${address}`,
     CAMUNDA_AUTH_STRATEGY: 'NONE',
-    ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
     CAMUNDA_LOG_LEVEL: 'none',
-    // Workers ask again right away after an empty long poll, as Zeebe's defaults do.
-    ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 10,
+    zeebeGrpcSettings: {
+      ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+      // Workers ask again right away after an empty long poll, as Zeebe's defaults do.
+      ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 10,
+      ...grpcSettings,
+    },
   }).getZeebeGrpcApiClient();
 }

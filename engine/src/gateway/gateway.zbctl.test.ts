@@ -1,0 +1,204 @@
+// The Zeebe gateway as an operator sees it through zbctl, the Go command line client of Zeebe
+// 8.x, run as a child process against the gateway in plaintext. Each command's printed JSON is
+// checked, and its effect in the engine's records.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness.js';
+
+const ZBCTL = fileURLToPath(
+  new URL('../../../node_modules/zbctl/bin/zbctl-cli.linux', import.meta.url),
+);
+const FIXTURE = fileURLToPath(new URL('./__fixtures__/one-task.bpmn', import.meta.url));
+
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness();
+});
+afterAll(() => harness?.stop());
+
+/** Runs zbctl against the gateway; resolves with stdout, rejects with stderr on a failure. */
+async function zbctl(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    ZBCTL,
+    [...args, '--insecure', '--address', harness.address],
+    { timeout: 20_000, env: plaintextEnv() },
+  );
+  return stdout;
+}
+
+/** The environment without Zeebe settings, which would otherwise switch zbctl to OAuth or TLS. */
+function plaintextEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(ZEEBE|CAMUNDA)_/.test(name)),
+  );
+}
+
+async function zbctlJson(...args: string[]): Promise<Record<string, unknown>> {
+  return JSON.parse(await zbctl(...args)) as Record<string, unknown>;
+}
+
+async function intents(processInstanceKey: string): Promise<string[]> {
+  return (await harness.records(processInstanceKey)).map(
+    (r) => `${r.valueType} ${r.intent}${r.elementId ? ` ${r.elementId}` : ''}`,
+  );
+}
+
+async function activateWork(): Promise<{ key: string; variables: string }[]> {
+  const activated = await zbctlJson(
+    'activate',
+    'jobs',
+    'work',
+    '--maxJobsToActivate',
+    '1',
+    '--timeout',
+    '30s',
+    '--worker',
+    'zbctl',
+  );
+  return activated.jobs as { key: string; variables: string }[];
+}
+
+describe('zbctl', () => {
+  beforeAll(async () => {
+    await zbctl('deploy', FIXTURE);
+  });
+
+  it('status prints the topology: one broker leading partition 1', async () => {
+    // when
+    const output = await zbctl('status');
+
+    // then
+    expect(output).toContain('Cluster size: 1');
+    expect(output).toContain('Partitions count: 1');
+    expect(output).toMatch(/Partition 1 : Leader, Healthy/);
+    expect(output).toContain('Gateway version: 8.8.0');
+  });
+
+  it('deploy prints the deployed process with its key and version', async () => {
+    // when (zbctl 8.4 deploys BPMN files through DeployProcess)
+    const deployed = await zbctlJson('deploy', FIXTURE);
+
+    // then
+    expect(deployed.key).toMatch(/^\d+$/);
+    expect(deployed.processes).toHaveLength(1);
+    expect((deployed.processes as unknown[])[0]).toMatchObject({
+      bpmnProcessId: 'one-task',
+      version: 1, // the same resource again: no new version
+      resourceName: expect.stringMatching(/one-task\.bpmn$/),
+      processDefinitionKey: expect.stringMatching(/^\d+$/),
+    });
+  });
+
+  it('create instance, activate jobs and complete job run an instance to its end', async () => {
+    // when
+    const created = await zbctlJson(
+      'create',
+      'instance',
+      'one-task',
+      '--variables',
+      '{"orderId":"A-17","amount":42}',
+    );
+    const processInstanceKey = String(created.processInstanceKey);
+    const jobs = await activateWork();
+    const [job] = jobs;
+    await zbctl('complete', 'job', job!.key, '--variables', '{"shipped":true}');
+
+    // then
+    expect(created).toMatchObject({ bpmnProcessId: 'one-task', version: 1 });
+    expect(jobs).toHaveLength(1);
+    expect(JSON.parse(job!.variables)).toEqual({ orderId: 'A-17', amount: 42 });
+    expect(job).toMatchObject({
+      type: 'work',
+      processInstanceKey,
+      elementId: 'task',
+      worker: 'zbctl',
+      retries: 3,
+      customHeaders: '{"priority":"high"}',
+    });
+    expect(await intents(processInstanceKey)).toEqual(
+      expect.arrayContaining([
+        'JOB COMPLETED task',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED end',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED one-task',
+      ]),
+    );
+  });
+
+  it('create instance --withResult prints the variables of the completed instance', async () => {
+    // given a worker that completes the next job through zbctl
+    const worker = (async () => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const [job] = await activateWork();
+        if (job) return zbctl('complete', 'job', job.key, '--variables', '{"total":43}');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('no job appeared');
+    })();
+
+    // when
+    const result = await zbctlJson(
+      'create',
+      'instance',
+      'one-task',
+      '--variables',
+      '{"amount":42}',
+      '--withResult',
+    );
+    await worker;
+
+    // then
+    expect(JSON.parse(String(result.variables))).toEqual({ amount: 42, total: 43 });
+  });
+
+  it('fail job with zero retries raises an incident', async () => {
+    // given
+    const created = await zbctlJson('create', 'instance', 'one-task');
+    const [job] = await activateWork();
+
+    // when
+    const output = await zbctl(
+      'fail',
+      'job',
+      job!.key,
+      '--retries',
+      '0',
+      '--errorMessage',
+      'printer on fire',
+    );
+
+    // then
+    expect(output).toContain(job!.key);
+    const incident = (await harness.records(String(created.processInstanceKey))).find(
+      (r) => r.valueType === 'INCIDENT' && r.intent === 'CREATED',
+    );
+    expect(incident?.value).toMatchObject({
+      errorType: 'JOB_NO_RETRIES',
+      errorMessage: 'printer on fire',
+    });
+  });
+
+  it('cancel instance terminates it', async () => {
+    // given
+    const created = await zbctlJson('create', 'instance', 'one-task');
+    const processInstanceKey = String(created.processInstanceKey);
+
+    // when
+    const output = await zbctl('cancel', 'instance', processInstanceKey);
+
+    // then
+    expect(output).toContain(processInstanceKey);
+    expect(await intents(processInstanceKey)).toContain(
+      'PROCESS_INSTANCE ELEMENT_TERMINATED one-task',
+    );
+  });
+
+  it('a command the engine rejects exits non-zero and prints the status', async () => {
+    // when
+    const failed = zbctl('cancel', 'instance', '2251799813999999');
+
+    // then
+    await expect(failed).rejects.toMatchObject({ stderr: expect.stringMatching(/NotFound/) });
+  });
+});

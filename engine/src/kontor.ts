@@ -17,6 +17,12 @@ import { ensureFirstAdmin } from './api/auth/first-admin.js';
 import { UsersRepository } from './api/auth/users.repository.js';
 import { DraftsRepository } from './api/drafts/drafts.repository.js';
 import { draftsRoutes } from './api/drafts/drafts.routes.js';
+import { dashboardOpenApi, dashboardRoutes } from './api/dashboard/dashboard.routes.js';
+import { instancesOpenApi, instancesRoutes } from './api/instances/instances.routes.js';
+import { ProcessInstancesRepository } from './api/instances/process-instances.repository.js';
+import { openApiRoutes } from './api/openapi.js';
+import { ProcessDefinitionsRepository } from './api/processes/process-definitions.repository.js';
+import { processesOpenApi, processesRoutes } from './api/processes/processes.routes.js';
 import { healthRoutes } from './api/health.routes.js';
 import { webAppRoutes } from './api/web-app.routes.js';
 import { startHttpServer, type HttpServer } from './api/http-server.js';
@@ -90,6 +96,15 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         sessionUser(users),
         authRoutes(users),
         draftsRoutes(new DraftsRepository(database.pool)),
+        processesRoutes({
+          engine,
+          definitions: new ProcessDefinitionsRepository(database.pool),
+          drafts: new DraftsRepository(database.pool),
+        }),
+        instancesRoutes({ engine, instances: new ProcessInstancesRepository(database.pool) }),
+        dashboardRoutes(database.pool),
+        // Each router's OpenAPI paths; a new router adds its contribution here.
+        openApiRoutes([processesOpenApi, instancesOpenApi, dashboardOpenApi]),
         tasksRoutes(tasklist),
         webAppRoutes(),
       ],

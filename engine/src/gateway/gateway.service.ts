@@ -213,8 +213,7 @@ export function createGatewayService(
         if (jobs.length > 0) call.write({ jobs: jobs.map(toProtoJob) });
         call.end();
       })().catch((error) => {
-        if (!abort.signal.aborted)
-          call.destroy(serviceError('ActivateJobs', error) as grpc.ServiceError);
+        if (!abort.signal.aborted) failStream(call, serviceError('ActivateJobs', error));
       });
     },
 
@@ -246,7 +245,7 @@ export function createGatewayService(
         };
         subscribe();
       } catch (error) {
-        call.destroy(serviceError('StreamActivatedJobs', error) as grpc.ServiceError);
+        failStream(call, serviceError('StreamActivatedJobs', error));
         return;
       }
       const close = () => {
@@ -428,6 +427,15 @@ export function createGatewayService(
       return {};
     }),
   };
+}
+
+/**
+ * Ends a server stream with an error status. grpc-js sends the status of a server stream only
+ * when it ends through its 'error' event; `destroy(error)` would drop the call without a status
+ * and leave the client waiting for one.
+ */
+function failStream(call: grpc.ServerWritableStream<Request, unknown>, error: object): void {
+  call.emit('error', error);
 }
 
 function toProtoJob(job: ActivatedJob) {

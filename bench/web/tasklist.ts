@@ -159,7 +159,7 @@ export async function benchTasklist(
         page.waitForResponse((r) => r.url().includes('/api/tasks?')),
         page.getByLabel(label).click(),
       ]);
-      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(resolve))');
       uiTimes.push(performance.now() - started);
     }
     await page.close();

@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type User } from './api';
+import { DashboardPage } from './dashboard/Dashboard';
+import { InstanceDetail } from './instances/InstanceDetail';
+import { InstanceList } from './instances/InstanceList';
+import { ProcessDefinitions } from './processes/ProcessDefinitions';
+import { ProcessDiff } from './processes/ProcessDiff';
 import { ProcessList } from './processes/ProcessList';
 import { ProcessModeler } from './processes/ProcessModeler';
 import { navigate, useHashRoute } from './routing';
@@ -10,7 +15,7 @@ import { TaskPage } from './tasks/TaskPage';
 
 export function App() {
   const [user, setUser] = useState<User | null>();
-  const [section, id] = useHashRoute();
+  const [section, id, ...rest] = useHashRoute();
 
   useEffect(() => {
     api<{ user: User }>('GET', '/api/auth/me').then(
@@ -28,6 +33,9 @@ export function App() {
       onSignedOut={() => setUser(null)}
       sections={[
         ...(may('analyst') ? [['processes', 'Processes'] as [string, string]] : []),
+        ...(may('analyst') ? [['definitions', 'Deployed'] as [string, string]] : []),
+        ...(may('auditor') ? [['instances', 'Instances'] as [string, string]] : []),
+        ...(may('auditor') ? [['dashboard', 'Dashboard'] as [string, string]] : []),
         ...(may('caseworker') ? [['tasks', 'Tasks'] as [string, string]] : []),
       ]}
     >
@@ -37,6 +45,20 @@ export function App() {
         ) : (
           <ProcessList onOpen={(draftId) => navigate('processes', draftId)} />
         )
+      ) : section === 'definitions' && may('analyst') ? (
+        id === 'diff' && rest.length === 2 ? (
+          <ProcessDiff key={rest.join('-')} fromKey={rest[0]} toKey={rest[1]} />
+        ) : (
+          <ProcessDefinitions />
+        )
+      ) : section === 'instances' && may('auditor') ? (
+        id ? (
+          <InstanceDetail key={id} instanceKey={id} user={user} />
+        ) : (
+          <InstanceList onOpen={(key) => navigate('instances', key)} />
+        )
+      ) : section === 'dashboard' && may('auditor') ? (
+        <DashboardPage />
       ) : section === 'tasks' && may('caseworker') ? (
         id ? (
           <TaskPage key={id} taskKey={id} user={user} onClose={() => navigate('tasks')} />

@@ -17,6 +17,21 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { api, ApiError } from '../api';
+import { deployDraft, type DeployProblem } from './deploy-draft';
+import './diagram-markers.css';
+
+interface DiagramCanvas {
+  addMarker(elementId: string, marker: string): void;
+  removeMarker(elementId: string, marker: string): void;
+}
+interface DiagramOverlays {
+  add(
+    elementId: string,
+    type: string,
+    overlay: { position: Record<string, number>; html: HTMLElement },
+  ): void;
+  remove(filter: { type: string }): void;
+}
 
 export interface Draft {
   readonly id: string;
@@ -34,6 +49,8 @@ export function ProcessModeler({ draftId, onClose }: { draftId: string; onClose:
   const [draft, setDraft] = useState<Draft>();
   const [name, setName] = useState('');
   const [status, setStatus] = useState<{ kind: 'info' | 'error'; text: string }>();
+  const [problems, setProblems] = useState<DeployProblem[]>([]);
+  const marked = useRef<string[]>([]);
 
   useEffect(() => {
     const modeler = new BpmnModeler({
@@ -60,7 +77,7 @@ export function ProcessModeler({ draftId, onClose }: { draftId: string; onClose:
     return () => modeler.destroy();
   }, [draftId]);
 
-  async function save() {
+  async function save(): Promise<Draft | undefined> {
     if (!draft || !modelerRef.current) return;
     const { xml } = await modelerRef.current.saveXML({ format: true });
     try {
@@ -71,9 +88,51 @@ export function ProcessModeler({ draftId, onClose }: { draftId: string; onClose:
       });
       setDraft(saved);
       setStatus({ kind: 'info', text: `Saved revision ${saved.revision}` });
+      return saved;
     } catch (error) {
       const text = error instanceof ApiError ? error.message : String(error);
       setStatus({ kind: 'error', text });
+    }
+  }
+
+  /** Saves, then deploys; problems are marked on their elements until the next deploy. */
+  async function deploy() {
+    const saved = await save();
+    const modeler = modelerRef.current;
+    if (!saved || !modeler) return;
+    const canvas = modeler.get<DiagramCanvas>('canvas');
+    const overlays = modeler.get<DiagramOverlays>('overlays');
+    const registry = modeler.get<{ get(id: string): { height?: number } | undefined }>(
+      'elementRegistry',
+    );
+    for (const id of marked.current) if (registry.get(id)) canvas.removeMarker(id, 'deploy-error');
+    overlays.remove({ type: 'deploy-problem' });
+    marked.current = [];
+    const outcome = await deployDraft(saved.id);
+    if (outcome.ok) {
+      setProblems([]);
+      const text = outcome.processes
+        .map((p) => `${p.bpmnProcessId} version ${p.version}`)
+        .join(', ');
+      setStatus({ kind: 'info', text: `Deployed ${text}` });
+      return;
+    }
+    setProblems(outcome.problems);
+    setStatus({ kind: 'error', text: `Not deployed: ${outcome.problems.length || 1} problem(s)` });
+    if (outcome.problems.length === 0) setProblems([{ elementId: null, message: outcome.message }]);
+    for (const problem of outcome.problems) {
+      const element = problem.elementId ? registry.get(problem.elementId) : undefined;
+      if (!problem.elementId || !element) continue;
+      canvas.addMarker(problem.elementId, 'deploy-error');
+      marked.current.push(problem.elementId);
+      const html = document.createElement('span');
+      html.className = 'diagram-badge badge-error';
+      html.textContent = problem.message;
+      html.dataset.elementId = problem.elementId;
+      overlays.add(problem.elementId, 'deploy-problem', {
+        position: { top: (element.height ?? 0) + 4, left: 0 },
+        html,
+      });
     }
   }
 
@@ -84,6 +143,9 @@ export function ProcessModeler({ draftId, onClose }: { draftId: string; onClose:
         <input aria-label="Process name" value={name} onChange={(e) => setName(e.target.value)} />
         <button onClick={save} disabled={!draft}>
           Save draft
+        </button>
+        <button onClick={deploy} disabled={!draft}>
+          Deploy
         </button>
         {draft && (
           <a href={`/api/drafts/${draft.id}/bpmn`} download>
@@ -99,6 +161,16 @@ export function ProcessModeler({ draftId, onClose }: { draftId: string; onClose:
           </span>
         )}
       </div>
+      {problems.length > 0 && (
+        <ul className="deploy-problems" aria-label="Deploy problems">
+          {problems.map((p, i) => (
+            <li key={i}>
+              {p.elementId ? <strong>{p.elementId}: </strong> : null}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="workspace">
         <div className="canvas" ref={canvasRef} data-testid="bpmn-canvas" />
         <div className="properties" ref={panelRef} />

@@ -1,0 +1,162 @@
+/**
+ * The analyst's deployed processes (paged on the server), each with all its versions: download
+ * a version's BPMN, compare a version with the one before, start an instance with variables.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '../api';
+import { navigate } from '../routing';
+
+export interface ProcessDefinitionVersion {
+  readonly processDefinitionKey: string;
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  readonly versionTag?: string;
+  readonly deployedAt: string;
+}
+
+interface ProcessSummary {
+  readonly bpmnProcessId: string;
+  readonly latestVersion: number;
+  readonly versions: ProcessDefinitionVersion[];
+}
+
+const PAGE_SIZE = 20;
+
+export function ProcessDefinitions() {
+  const [page, setPage] = useState(0);
+  const [processes, setProcesses] = useState<{ items: ProcessSummary[]; total: number }>();
+  const [error, setError] = useState<string>();
+  const [starting, setStarting] = useState<ProcessDefinitionVersion>();
+
+  useEffect(() => {
+    api<{ items: ProcessSummary[]; total: number }>(
+      'GET',
+      `/api/process-definitions?limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`,
+    ).then(setProcesses, (e) => setError((e as Error).message));
+  }, [page]);
+
+  return (
+    <section className="process-definitions">
+      <h2>Deployed processes</h2>
+      {error && <p role="alert">{error}</p>}
+      {processes?.total === 0 && <p>Nothing deployed yet: open a draft and deploy it.</p>}
+      <table>
+        <thead>
+          <tr>
+            <th>Process</th>
+            <th>Version</th>
+            <th>Deployed</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {processes?.items.flatMap((p) =>
+            p.versions.map((v, index) => (
+              <tr key={v.processDefinitionKey} data-process={p.bpmnProcessId}>
+                <td>{index === 0 ? <strong>{p.bpmnProcessId}</strong> : null}</td>
+                <td>
+                  {v.version}
+                  {v.versionTag ? ` (${v.versionTag})` : ''}
+                </td>
+                <td>{new Date(v.deployedAt).toLocaleString()}</td>
+                <td className="actions">
+                  <button onClick={() => setStarting(v)}>Start instance</button>
+                  <a href={`/api/process-definitions/${v.processDefinitionKey}/bpmn`} download>
+                    Download BPMN
+                  </a>
+                  {p.versions[index + 1] && (
+                    <button
+                      className="link"
+                      onClick={() =>
+                        navigate(
+                          'definitions',
+                          'diff',
+                          p.versions[index + 1].processDefinitionKey,
+                          v.processDefinitionKey,
+                        )
+                      }
+                    >
+                      Compare with version {p.versions[index + 1].version}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+      {processes && processes.total > PAGE_SIZE && (
+        <nav className="pager">
+          <button disabled={page === 0} onClick={() => setPage(page - 1)}>
+            Previous
+          </button>
+          <span>
+            {page * PAGE_SIZE + 1}–{Math.min(processes.total, (page + 1) * PAGE_SIZE)} of{' '}
+            {processes.total}
+          </span>
+          <button
+            disabled={(page + 1) * PAGE_SIZE >= processes.total}
+            onClick={() => setPage(page + 1)}
+          >
+            Next
+          </button>
+        </nav>
+      )}
+      {starting && <StartInstance version={starting} onDone={() => setStarting(undefined)} />}
+    </section>
+  );
+}
+
+function StartInstance({
+  version,
+  onDone,
+}: {
+  version: ProcessDefinitionVersion;
+  onDone: () => void;
+}) {
+  const [variables, setVariables] = useState('{\n  "businessKey": ""\n}');
+  const [result, setResult] = useState<{ kind: 'info' | 'error'; text: string }>();
+
+  async function start(event: FormEvent) {
+    event.preventDefault();
+    let parsed: unknown;
+    try {
+      parsed = variables.trim() ? JSON.parse(variables) : {};
+    } catch (e) {
+      setResult({
+        kind: 'error',
+        text: `Variables must be a JSON object: ${(e as Error).message}`,
+      });
+      return;
+    }
+    try {
+      const created = await api<{ processInstanceKey: string }>('POST', '/api/process-instances', {
+        bpmnProcessId: version.bpmnProcessId,
+        version: version.version,
+        variables: parsed,
+      });
+      setResult({ kind: 'info', text: `Started instance ${created.processInstanceKey}` });
+    } catch (e) {
+      setResult({ kind: 'error', text: (e as Error).message });
+    }
+  }
+
+  return (
+    <form className="start-instance" onSubmit={start} aria-label="Start instance">
+      <h3>
+        Start {version.bpmnProcessId} version {version.version}
+      </h3>
+      <label>
+        Variables (JSON)
+        <textarea rows={5} value={variables} onChange={(e) => setVariables(e.target.value)} />
+      </label>
+      <div className="inline-form">
+        <button type="submit">Start</button>
+        <button type="button" onClick={onDone}>
+          Close
+        </button>
+      </div>
+      {result && <p role={result.kind === 'error' ? 'alert' : 'status'}>{result.text}</p>}
+    </form>
+  );
+}

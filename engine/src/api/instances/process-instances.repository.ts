@@ -175,9 +175,13 @@ export class ProcessInstancesRepository {
     const filterParams = [...params];
     const [rows, total] = await Promise.all([
       this.pool.query<InstanceRow>(
-        `SELECT ${INSTANCE_COLUMNS} FROM engine_process_instance i ${condition}
-          ORDER BY i.started_at DESC, i.process_instance_key DESC
-          LIMIT ${param(page.limit)} OFFSET ${param(page.offset)}`,
+        // The page's keys first, so the per-row subqueries run for the page only, not the offset.
+        `WITH page AS (
+           SELECT i.* FROM engine_process_instance i ${condition}
+            ORDER BY i.started_at DESC, i.process_instance_key DESC
+            LIMIT ${param(page.limit)} OFFSET ${param(page.offset)})
+         SELECT ${INSTANCE_COLUMNS} FROM page i
+          ORDER BY i.started_at DESC, i.process_instance_key DESC`,
         params,
       ),
       this.pool.query<{ n: string }>(
@@ -201,9 +205,7 @@ export class ProcessInstancesRepository {
   }
 
   /** Per element: tokens now, completions, terminations, incidents; and the flows taken. */
-  async path(
-    processInstanceKey: string,
-  ): Promise<{
+  async path(processInstanceKey: string): Promise<{
     elements: ElementStatistics[];
     takenFlows: { elementId: string; count: number }[];
   }> {

@@ -29,6 +29,7 @@ import { startHttpServer, type HttpServer } from './api/http-server.js';
 import { startGateway } from './gateway/gateway-server.js';
 import { Engine } from './runtime/engine.js';
 import { startTasklist } from './tasklist/tasklist.service.js';
+import { tasksOpenApi } from './tasklist/tasks.openapi.js';
 import { tasksRoutes } from './tasklist/tasks.routes.js';
 import { Migrator } from './state/migrator.js';
 import { openSystemDatabase, type SystemDatabase } from './state/system-database.js';
@@ -104,7 +105,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         instancesRoutes({ engine, instances: new ProcessInstancesRepository(database.pool) }),
         dashboardRoutes(database.pool),
         // Each router's OpenAPI paths; a new router adds its contribution here.
-        openApiRoutes([processesOpenApi, instancesOpenApi, dashboardOpenApi]),
+        openApiRoutes([processesOpenApi, instancesOpenApi, dashboardOpenApi, tasksOpenApi]),
         tasksRoutes(tasklist),
         webAppRoutes(),
       ],

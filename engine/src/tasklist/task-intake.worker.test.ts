@@ -99,7 +99,7 @@ describe('task intake', () => {
     expect((await tasks.get(jobKey))?.name).toBe('Review the claim');
   });
 
-  it('stops within about a second while a long poll is waiting', async () => {
+  it('stops at once while waiting for jobs', async () => {
     const worker = new TaskIntakeWorker({
       client: harness.zeebe,
       tasks,
@@ -111,6 +111,6 @@ describe('task intake', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const started = performance.now();
     await worker.stop();
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 });

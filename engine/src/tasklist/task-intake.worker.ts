@@ -8,8 +8,12 @@
  *   people work on it; a job taken again after its lease ran out updates its task (by job key);
  * - jobs that cannot be stored are handed back to the gateway (fail with unchanged retries), so
  *   they are taken again instead of waiting a whole lease;
- * - `stop()` returns within about one long-poll timeout (1 s by default) and stores what the
- *   last poll brought, so that shutting Kontor down is not held up and no taken job is dropped.
+ * - no taken job is dropped: activation requests do not long-poll, because `@camunda8/sdk` ends
+ *   a long poll on its own clock (request timeout + 1 s) and would drop jobs the gateway
+ *   activated just then — for a 30-day lease. Instead an idle intake asks again after a short
+ *   pause (100 ms, growing to `pollIntervalMs`), so a new task shows up within half a second;
+ * - `stop()` returns at once when idle, otherwise once the request in flight (which the gateway
+ *   answers at once) is answered and stored, so shutting Kontor down is not held up.
  * Never: completes jobs (the tasklist service does, when a caseworker submits the form).
  *
  *   const intake = new TaskIntakeWorker({ client, tasks, names, logger });
@@ -37,11 +41,11 @@ export interface TaskIntakeOptions {
    */
   readonly jobTimeoutMs?: number;
   /**
-   * How long one activation request waits for new jobs (long polling); also the longest that
-   * `stop()` waits for the request in flight.
-   * @default 1000 (ms)
+   * Longest pause between activation requests while there are no jobs; the pause starts at
+   * 100 ms and doubles up to this.
+   * @default 500 (ms)
    */
-  readonly pollTimeoutMs?: number;
+  readonly pollIntervalMs?: number;
   /** @default 200 (jobs per activation request) */
   readonly batchSize?: number;
   /** Called after each batch of jobs is stored (for tests and metrics). */
@@ -74,7 +78,7 @@ const textHeader = (value: unknown): string | null =>
 
 export class TaskIntakeWorker {
   private readonly jobTimeoutMs: number;
-  private readonly pollTimeoutMs: number;
+  private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly workerName: string;
   private running: Promise<void> | undefined;
@@ -83,7 +87,7 @@ export class TaskIntakeWorker {
 
   constructor(private readonly options: TaskIntakeOptions) {
     this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
-    this.pollTimeoutMs = options.pollTimeoutMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.batchSize = options.batchSize ?? 200;
     this.workerName = options.workerName ?? 'kontor-tasklist';
   }
@@ -105,6 +109,7 @@ export class TaskIntakeWorker {
   private async run(): Promise<void> {
     const log = this.options.logger.child({ component: 'tasklist-intake' });
     let failures = 0;
+    let idlePause = 100;
     while (!this.stopping) {
       let jobs: ActivatedJob[];
       try {
@@ -113,7 +118,8 @@ export class TaskIntakeWorker {
           worker: this.workerName,
           maxJobsToActivate: this.batchSize,
           timeout: this.jobTimeoutMs,
-          requestTimeout: this.pollTimeoutMs,
+          // -1: answer at once, no long polling (see the header for why)
+          requestTimeout: -1,
         });
       } catch (error) {
         if (this.stopping) break;
@@ -125,7 +131,13 @@ export class TaskIntakeWorker {
         continue;
       }
       failures = 0;
-      if (jobs.length > 0) await this.store(jobs, log);
+      if (jobs.length > 0) {
+        await this.store(jobs, log);
+        idlePause = 100;
+      } else {
+        await this.pause(idlePause);
+        idlePause = Math.min(idlePause * 2, this.pollIntervalMs);
+      }
     }
   }
 
@@ -178,6 +190,7 @@ export class TaskIntakeWorker {
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

@@ -35,8 +35,8 @@ export interface TasklistOptions {
   readonly credentials: { readonly bearerToken?: string } | 'environment';
   /** @default 30 days (ms) */
   readonly jobTimeoutMs?: number;
-  /** @default 1000 (ms) */
-  readonly pollTimeoutMs?: number;
+  /** Longest pause between activation requests while idle. @default 500 (ms) */
+  readonly pollIntervalMs?: number;
   /** @default `schemas/forms` */
   readonly formsDir?: string;
 }
@@ -90,7 +90,7 @@ export class Tasklist {
     private readonly pool: Pool,
     private readonly client: Zeebe.ZeebeGrpcClient,
     private readonly logger: Logger,
-    options: Pick<TasklistOptions, 'jobTimeoutMs' | 'pollTimeoutMs' | 'formsDir'>,
+    options: Pick<TasklistOptions, 'jobTimeoutMs' | 'pollIntervalMs' | 'formsDir'>,
   ) {
     this.tasks = new UserTaskRepository(pool);
     this.forms = new FormSchemas(options.formsDir);
@@ -100,7 +100,7 @@ export class Tasklist {
       names: new ElementNames(pool),
       logger,
       jobTimeoutMs: options.jobTimeoutMs,
-      pollTimeoutMs: options.pollTimeoutMs,
+      pollIntervalMs: options.pollIntervalMs,
     });
   }
 
@@ -223,7 +223,7 @@ export class Tasklist {
     };
   }
 
-  /** Stops taking tasks and closes the client; returns within about a second. */
+  /** Stops taking tasks and closes the client; returns within a few milliseconds when idle. */
   async stop(): Promise<void> {
     await this.intake.stop();
     await this.client.close(1000).catch(() => undefined);

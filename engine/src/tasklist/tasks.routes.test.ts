@@ -56,6 +56,24 @@ describe('tasks REST API', () => {
     });
   });
 
+  describe('GET /api/openapi.json', () => {
+    it('documents every tasks route', async () => {
+      const res = await agents.anonymous.get('/api/openapi.json');
+      expect(Object.keys(res.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/tasks',
+          '/api/tasks/processes',
+          '/api/tasks/{key}',
+          '/api/tasks/{key}/process',
+          '/api/tasks/{key}/claim',
+          '/api/tasks/{key}/unclaim',
+          '/api/tasks/{key}/complete',
+        ]),
+      );
+      expect(res.body.paths['/api/tasks/{key}/complete'].post.responses).toHaveProperty('400');
+    });
+  });
+
   describe('intake', () => {
     it('takes a user task with its name, form, assignment, dates and variables', async () => {
       // given

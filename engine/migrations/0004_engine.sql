@@ -48,7 +48,7 @@ CREATE INDEX engine_process_instance_by_process ON engine_process_instance (bpmn
 CREATE TABLE engine_state (
   kind  text   NOT NULL,
   key   bigint NOT NULL,
-  data  jsonb  NOT NULL,
+  data  json   NOT NULL,     -- a snapshot read only at start: json skips jsonb's conversion
   PRIMARY KEY (kind, key)
 );
 

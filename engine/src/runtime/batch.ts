@@ -37,6 +37,12 @@ export class Batch {
   readonly instances = new Map<string, InstanceRow>();
   readonly deployments: DeploymentRow[] = [];
   readonly afterCommit: (() => void)[] = [];
+  /** process instances that ended in this batch, with their root variables */
+  readonly ended: {
+    key: string;
+    state: 'COMPLETED' | 'TERMINATED';
+    variables: Record<string, unknown>;
+  }[] = [];
   /** job types that got activatable jobs in this batch */
   readonly activatableTypes = new Set<string>();
 

@@ -276,6 +276,13 @@ export class EngineState {
     this.dirty.clear();
   }
 
+  /** After loading: counts that are derived rather than stored. */
+  finishLoading(): void {
+    for (const instance of this.elements.values()) {
+      instance.activeChildren = this.children.get(instance.key)?.size ?? 0;
+    }
+  }
+
   reindexJob(job: Job): void {
     this.index(job);
     this.mark('job', job.key, job);

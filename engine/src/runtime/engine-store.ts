@@ -4,6 +4,7 @@
  * transaction. Rows go in as arrays through `unnest`, one statement per table, so a batch of
  * thousands of records costs a handful of round trips.
  */
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool, PoolClient } from '../state/database.js';
 import type { Batch } from './batch.js';
 import type { EngineState, EntityKind } from './engine-state.js';
@@ -14,6 +15,14 @@ export interface PartitionHead {
   lastKey: number;
   lastPosition: number;
   lastHash: string;
+}
+
+export interface PreparedBatch {
+  readonly batch: Batch;
+  readonly sealed: readonly SealedRecord[];
+  readonly changes: ReturnType<EngineState['takeChanges']>;
+  /** the partition head once this batch is written */
+  readonly head: PartitionHead;
 }
 
 export interface StoredDefinition {
@@ -121,44 +130,38 @@ export class EngineStore {
       data: Record<string, unknown>;
     }>('SELECT kind, key::text AS key, data FROM engine_state');
     for (const row of rows) state.load(row.kind, row.key, row.data);
+    state.finishLoading();
   }
 
-  /** Writes one batch and the new partition head in one transaction; resolves after COMMIT. */
-  async write(
-    batch: Batch,
-    state: EngineState,
-    head: PartitionHead,
-    lastKey: number,
-  ): Promise<PartitionHead> {
+  /**
+   * Takes what a batch changed, synchronously, so that the next batch can be applied while this
+   * one is written: seals its records onto the chain and takes the state's net change.
+   */
+  prepare(batch: Batch, state: EngineState, head: PartitionHead, lastKey: number): PreparedBatch {
     const sealed = seal(batch.records, head.lastHash);
-    const changes = state.takeChanges();
+    const last = sealed[sealed.length - 1];
+    return {
+      batch,
+      sealed,
+      changes: state.takeChanges(),
+      head: {
+        lastKey,
+        lastPosition: last ? Number(last.position) : head.lastPosition,
+        lastHash: last ? last.hash : head.lastHash,
+      },
+    };
+  }
+
+  /** Writes a prepared batch and the new partition head in one transaction; resolves after COMMIT. */
+  async commit({ batch, sealed, changes, head }: PreparedBatch): Promise<void> {
     const client = this.writer;
-    await client.query('BEGIN');
+    // the head is numbers and a hex hash, safe to inline, so BEGIN and the update share a round trip
+    await client.query(
+      `BEGIN; UPDATE engine_partition SET last_key = ${head.lastKey}, last_position = ${head.lastPosition},
+         last_hash = '${head.lastHash}' WHERE partition_id = ${this.partitionId}`,
+    );
     try {
-      if (sealed.length > 0) {
-        await client.query(
-          `INSERT INTO engine_record (position, partition_id, record_key, value_type, intent, timestamp_ms,
-                                      process_instance_key, element_id, value, hash)
-           SELECT position, $1, record_key, value_type, intent, timestamp_ms, process_instance_key,
-                  element_id, value, hash
-             FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
-                         $8::text[], $9::json[], $10::text[])
-                  AS r(position, record_key, value_type, intent, timestamp_ms, process_instance_key,
-                       element_id, value, hash)`,
-          [
-            this.partitionId,
-            sealed.map((r) => r.position),
-            sealed.map((r) => r.key),
-            sealed.map((r) => r.valueType),
-            sealed.map((r) => r.intent),
-            sealed.map((r) => r.timestamp),
-            sealed.map((r) => r.processInstanceKey ?? null),
-            sealed.map((r) => r.elementId ?? null),
-            sealed.map((r) => r.valueJson),
-            sealed.map((r) => r.hash),
-          ],
-        );
-      }
+      if (sealed.length > 0) await copyRecords(client, this.partitionId, sealed);
       for (const deployment of batch.deployments) {
         await client.query(
           'INSERT INTO engine_deployment (deployment_key, tenant_id, deployed_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))',
@@ -194,7 +197,7 @@ export class EngineStore {
       if (changes.upserts.length > 0) {
         await client.query(
           `INSERT INTO engine_state (kind, key, data)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::jsonb[])
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::json[])
            ON CONFLICT (kind, key) DO UPDATE SET data = EXCLUDED.data`,
           [
             changes.upserts.map((u) => u.kind),
@@ -225,18 +228,7 @@ export class EngineStore {
           ],
         );
       }
-      const last = sealed[sealed.length - 1];
-      const next: PartitionHead = {
-        lastKey,
-        lastPosition: last ? Number(last.position) : head.lastPosition,
-        lastHash: last ? last.hash : head.lastHash,
-      };
-      await client.query(
-        'UPDATE engine_partition SET last_key = $2, last_position = $3, last_hash = $4 WHERE partition_id = $1',
-        [this.partitionId, next.lastKey, next.lastPosition, next.lastHash],
-      );
       await client.query('COMMIT');
-      return next;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -344,4 +336,42 @@ function seal(records: readonly EngineRecord[], previousHash: string): SealedRec
     previous = hash;
     return { ...record, valueJson, hash };
   });
+}
+
+/** Appends records with COPY (text format), the fastest bulk path PostgreSQL has. */
+async function copyRecords(
+  client: PoolClient,
+  partitionId: number,
+  records: readonly SealedRecord[],
+): Promise<void> {
+  let text = '';
+  for (const r of records) {
+    text +=
+      `${r.position}\t${partitionId}\t${r.key}\t${r.valueType}\t${r.intent}\t${r.timestamp}\t` +
+      `${r.processInstanceKey ?? '\\N'}\t${r.elementId === undefined ? '\\N' : copyText(r.elementId)}\t` +
+      `${copyText(r.valueJson)}\t${r.hash}\n`;
+  }
+  const stream = client.query(
+    copyFrom(
+      `COPY engine_record (position, partition_id, record_key, value_type, intent, timestamp_ms,
+                           process_instance_key, element_id, value, hash) FROM STDIN`,
+    ),
+  );
+  await new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+    stream.end(text);
+  });
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+/** Escapes a value for COPY's text format (backslash, tab, newline, carriage return). */
+function copyText(value: string): string {
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
 }

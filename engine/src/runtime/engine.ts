@@ -111,7 +111,6 @@ export class Engine implements GatewayEngine {
   private readonly waiters = new Map<string, Set<JobWaiter>>();
   private readonly streams = new Map<string, JobStream[]>();
   private readonly resultWaiters = new Map<string, ResultWaiter>();
-  private ended: { key: string; state: 'COMPLETED' | 'TERMINATED'; variables: Variables }[] = [];
 
   private state = new EngineState();
   private keys!: KeyGenerator;
@@ -170,7 +169,7 @@ export class Engine implements GatewayEngine {
     await this.store.loadState(this.state);
     this.execution = new Execution(this.state, this.keys, {
       instanceEnded: (instance, state, variables) => {
-        this.ended.push({ key: instance.key, state, variables });
+        this.execution.batch.ended.push({ key: instance.key, state, variables });
       },
     });
     this.options.logger.info(
@@ -225,16 +224,23 @@ export class Engine implements GatewayEngine {
     }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ apply, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.processing) {
-        this.processing = true;
-        this.idle = new Promise((done) =>
-          setImmediate(() => void this.processBatches().finally(done)),
-        );
-      }
+      if (!this.processing) this.kick();
     });
   }
 
+  private kick(): void {
+    this.processing = true;
+    this.idle = new Promise((done) => setImmediate(() => void this.processBatches().finally(done)));
+  }
+
+  /**
+   * Applies queued commands batch by batch. Batch N+1 is applied while batch N is written (a
+   * pipeline of depth two); each batch is answered only after its own commit, in order. If a
+   * write fails, that batch and every later one are refused and the state is reloaded.
+   */
   private async processBatches(): Promise<void> {
+    let writing: Promise<void> = Promise.resolve();
+    let failed: unknown;
     try {
       while (this.queue.length > 0) {
         const commands = this.queue.splice(0, this.maxBatchSize);
@@ -250,32 +256,53 @@ export class Engine implements GatewayEngine {
             }
           }
         }
-        try {
-          this.head = await this.store.write(batch, this.state, this.head, this.keys.last);
-        } catch (error) {
-          this.options.logger.error({ err: error }, 'writing a batch failed; reloading the state');
+        // Jobs that became activatable go to open streams in the same batch.
+        for (const type of batch.activatableTypes) this.activateForStreams(batch, type);
+        const prepared = this.store.prepare(batch, this.state, this.head, this.keys.last);
+        this.head = prepared.head;
+        const previous = writing;
+        writing = previous.then(async () => {
+          if (failed === undefined) {
+            try {
+              await this.store.commit(prepared);
+              this.answer(commands, batch);
+              return;
+            } catch (error) {
+              failed = error;
+              this.options.logger.error(
+                { err: error },
+                'writing a batch failed; reloading the state',
+              );
+            }
+          }
           const unavailable = new EngineError(
             'UNAVAILABLE',
-            `the engine could not write its state: ${(error as Error).message}`,
-            { cause: error },
+            `the engine could not write its state: ${(failed as Error).message}`,
+            { cause: failed },
           );
           for (const command of commands) command.reject(unavailable);
-          this.ended = [];
-          await this.load();
-          continue;
-        }
-        for (const command of commands) {
-          const outcome = command.outcome;
-          if (outcome?.ok) command.resolve(outcome.value);
-          else command.reject(outcome?.error);
-        }
-        for (const effect of batch.afterCommit) effect();
-        this.deliverEnded();
-        for (const type of batch.activatableTypes) this.offerJobs(type);
+        });
+        await previous;
+        if (failed !== undefined) break;
       }
+      await writing;
+      if (failed !== undefined) await this.load();
     } finally {
       this.processing = false;
     }
+    if (this.queue.length > 0 && !this.processing) this.kick();
+  }
+
+  /** After a batch committed: answer its commands and run what waited for it. */
+  private answer(commands: readonly Command[], batch: Batch): void {
+    for (const command of commands) {
+      const outcome = command.outcome;
+      if (outcome?.ok) command.resolve(outcome.value);
+      else command.reject(outcome?.error);
+    }
+    for (const effect of batch.afterCommit) effect();
+    this.deliverEnded(batch);
+    for (const type of batch.activatableTypes) this.offerJobs(type);
   }
 
   // --- deployment ----------------------------------------------------------------------------
@@ -510,10 +537,8 @@ export class Engine implements GatewayEngine {
     });
   }
 
-  private deliverEnded(): void {
-    const ended = this.ended;
-    this.ended = [];
-    for (const { key, state, variables } of ended) {
+  private deliverEnded(batch: Batch): void {
+    for (const { key, state, variables } of batch.ended) {
       const waiter = this.resultWaiters.get(key);
       if (!waiter) continue;
       this.resultWaiters.delete(key);
@@ -590,7 +615,12 @@ export class Engine implements GatewayEngine {
     let streams = this.streams.get(request.type);
     if (!streams) this.streams.set(request.type, (streams = []));
     streams.push(stream);
-    this.offerJobs(request.type);
+    if (this.state.activatable.get(request.type)?.size) {
+      void this.submit((batch) => this.activateForStreams(batch, request.type)).catch(
+        (error: unknown) =>
+          this.options.logger.warn({ err: error }, 'offering jobs to a new stream failed'),
+      );
+    }
     return {
       close: () => {
         stream.open = false;
@@ -604,36 +634,27 @@ export class Engine implements GatewayEngine {
     };
   }
 
-  /** After a commit made jobs of a type activatable: hand them to streams, then to waiting polls. */
+  /**
+   * Hands activatable jobs of a type to its open streams, shared evenly, inside the batch; the
+   * jobs are pushed once the batch has committed.
+   */
+  private activateForStreams(batch: Batch, type: string): void {
+    const streams = (this.streams.get(type) ?? []).filter((stream) => stream.open);
+    const available = this.state.activatable.get(type)?.size ?? 0;
+    if (streams.length === 0 || available === 0) return;
+    const share = Math.ceil(available / streams.length);
+    for (const stream of streams) {
+      const jobs = this.activate(batch, stream.request, share);
+      if (jobs.length === 0) continue;
+      batch.afterCommit.push(() => {
+        for (const job of jobs) stream.push(job);
+      });
+    }
+  }
+
+  /** After a commit made jobs of a type activatable (and no stream took them): answer waiting polls. */
   private offerJobs(type: string): void {
     if (this.stopping || !this.state.activatable.get(type)?.size) return;
-    const streams = (this.streams.get(type) ?? []).filter((stream) => stream.open);
-    if (streams.length > 0) {
-      const delivered: { stream: JobStream; jobs: ActivatedJob[] }[] = [];
-      void this.submit((batch) => {
-        for (const stream of streams) {
-          if (stream.open) delivered.push({ stream, jobs: [] });
-        }
-        // round robin over the streams, one job at a time
-        for (let progress = true; progress;) {
-          progress = false;
-          for (const entry of delivered) {
-            const [job] = this.activate(batch, entry.stream.request, 1);
-            if (job) {
-              entry.jobs.push(job);
-              progress = true;
-            }
-          }
-        }
-      })
-        .then(() => {
-          for (const { stream, jobs } of delivered) for (const job of jobs) stream.push(job);
-        })
-        .catch((error: unknown) =>
-          this.options.logger.warn({ err: error }, 'pushing jobs to streams failed'),
-        );
-      return;
-    }
     const waiters = this.waiters.get(type);
     if (!waiters || waiters.size === 0) return;
     for (const waiter of [...waiters]) {

@@ -143,8 +143,7 @@ export class Execution {
       activeChildren: 0,
       joinTokens: {},
     };
-    scope.activeChildren += 1;
-    this.state.touchElement(scope);
+    scope.activeChildren += 1; // derived from the children when loaded, so not written
     this.state.putElement(instance);
     this.attemptActivation(instance);
     return instance;
@@ -188,7 +187,6 @@ export class Execution {
     if (!scope) return;
     for (const flowId of flows) this.takeFlow(scope, flowId);
     scope.activeChildren -= 1;
-    this.state.touchElement(scope);
     this.later(() => this.checkScope(scope));
   }
 
@@ -210,10 +208,7 @@ export class Execution {
     this.appendElement(instance, 'ELEMENT_TERMINATED');
     this.state.removeElement(instance);
     const scope = this.scopeOf(instance);
-    if (scope) {
-      scope.activeChildren -= 1;
-      this.state.touchElement(scope);
-    }
+    if (scope) scope.activeChildren -= 1;
   }
 
   /** Terminates every child of a scope and drops its waiting tokens (terminate end event). */

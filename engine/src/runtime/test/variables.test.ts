@@ -19,7 +19,7 @@ async function run(
 ) {
   const bpmnProcessId = (await harness.deploy(xml)).processes[0]!.bpmnProcessId;
   const finished = harness.engine.createProcessInstanceWithResult({ bpmnProcessId, variables });
-  let jobs = await harness.engine.activateJobs({
+  const jobs = await harness.engine.activateJobs({
     type,
     worker: 't',
     timeoutMs: 10_000,
@@ -27,9 +27,7 @@ async function run(
     requestTimeoutMs: 2000,
   });
   await harness.engine.completeJob(jobs[0]!.key, result);
-  const job = jobs[0]!;
-  jobs = [];
-  return { job, result: await finished };
+  return { job: jobs[0]!, result: await finished };
 }
 
 it('job variables propagate to the root scope unless a scope already has them', async () => {

@@ -3,7 +3,7 @@
  * (first with a problem that the modeler marks on the element, then fixed), deploys a second
  * version and compares the two, starts an instance; a job worker completes its job; an auditor
  * finds the instance by its business key and sees its completed path on the diagram, the
- * variable history and the dashboard.
+ * variable history and the dashboard; an admin retries a failed job from its incident.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,12 +18,19 @@ const AUDITOR: NewUser = {
   roles: ['auditor'],
 };
 
+const ADMIN: NewUser = {
+  username: 'ada',
+  displayName: 'Ada Admin',
+  password: 'keeps things running',
+  roles: ['admin'],
+};
+
 describe('web app: from model to audit', () => {
   let app: WebAppFixture;
   let page: Page;
 
   beforeAll(async () => {
-    app = await startWebApp([ANALYST, AUDITOR]);
+    app = await startWebApp([ANALYST, AUDITOR, ADMIN]);
     page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(10_000);
   });
@@ -143,5 +150,44 @@ describe('web app: from model to audit', () => {
     await page.waitForSelector('[data-testid="completed-chart"] rect[data-process="claim-review"]');
     expect(await page.getByTestId('running-instances').textContent()).toContain('0');
     await saveScreenshot(page, 'dashboard');
+  });
+
+  it('admin: sees the incident on its element and retries the job', async () => {
+    const engine = app.harness.kontor.engine;
+    const { processInstanceKey } = await engine.createProcessInstance({
+      bpmnProcessId: 'claim-review',
+      variables: { businessKey: 'C-43' },
+    });
+    const [job] = await engine.activateJobs({
+      type: 'check-claim-v2',
+      worker: 'e2e-worker',
+      timeoutMs: 30_000,
+      maxJobsToActivate: 1,
+    });
+    await engine.failJob(job!.key, { retries: 0, errorMessage: 'claims service unreachable' });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${app.harness.url}/#/instances/${processInstanceKey}`);
+    await app.signIn(page, ADMIN.username, ADMIN.password);
+    await page.waitForSelector('[data-testid="instance-diagram"][data-ready="true"]');
+    const incidentMarker = page.locator(
+      '[data-testid="instance-diagram"] .djs-element.has-incident',
+    );
+    expect(await incidentMarker.getAttribute('data-element-id')).toMatch(/^Activity_/);
+    const incidents = page.getByRole('region', { name: 'Incidents' });
+    expect(await incidents.textContent()).toContain('claims service unreachable');
+    await saveScreenshot(page, 'instance-incident');
+
+    await incidents.getByRole('button', { name: 'Retry job and resolve' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/resolved$/);
+    await expect.poll(() => incidents.textContent()).toContain('Open incidents (0)');
+    await expect.poll(() => incidentMarker.count()).toBe(0);
+    const [again] = await engine.activateJobs({
+      type: 'check-claim-v2',
+      worker: 'e2e-worker',
+      timeoutMs: 30_000,
+      maxJobsToActivate: 1,
+    });
+    expect(again?.processInstanceKey).toBe(processInstanceKey);
   });
 });

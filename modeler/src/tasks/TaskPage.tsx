@@ -157,10 +157,13 @@ export function TaskPage({
               noHtml5Validate
               showErrorList="top"
             >
-              {open && (
+              {/* always a child: without one, rjsf draws its own Submit button */}
+              {open ? (
                 <button type="submit" disabled={!mine || busy}>
                   Complete task
                 </button>
+              ) : (
+                <span />
               )}
             </Form>
           </div>

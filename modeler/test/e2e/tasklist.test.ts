@@ -44,7 +44,7 @@ describe('web app: tasklist', () => {
 
     // the caseworker sees it in "my groups"
     const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(15_000);
     await page.goto(`${app.harness.url}/#/tasks`);
     await app.signIn(page, CASEWORKER.username, CASEWORKER.password);
     await expect.poll(() => page.getByTestId('task-row').count()).toBe(1);
@@ -111,5 +111,5 @@ describe('web app: tasklist', () => {
       ),
     ).toBe(true);
     await page.close();
-  });
+  }, 60_000);
 });

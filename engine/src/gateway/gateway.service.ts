@@ -230,11 +230,15 @@ export function createGatewayService(
           fetchVariables: request.fetchVariable?.length ? request.fetchVariable : undefined,
           tenantIds: request.tenantIds?.length ? request.tenantIds : undefined,
         };
+        // A job pushed to this callback is already activated for this stream, so it is always
+        // written; a full buffer only pauses the subscription (once) until the buffer drains.
+        let paused = false;
         const subscribe = () => {
+          paused = false;
           subscription = engine.streamJobs(streamRequest, (job) => {
             if (closed) return;
-            // The job is written either way; a full buffer pauses the stream until it drains.
-            if (!call.write(toProtoJob(job))) {
+            if (!call.write(toProtoJob(job)) && !paused) {
+              paused = true;
               subscription?.close();
               subscription = undefined;
               call.once('drain', () => {

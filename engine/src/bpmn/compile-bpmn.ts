@@ -10,8 +10,12 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { checkExpression, isExpression } from '../feel/feel.js';
+import { checkTimer } from '../runtime/timers.js';
 import type {
   BehaviorKind,
+  CalledElement,
+  EventDefinition,
+  MultiInstance,
   BpmnElementType,
   FlowElement,
   JobDefinition,
@@ -67,6 +71,14 @@ const IGNORED_TYPES = new Set([
   'bpmn:DataObjectReference',
   'bpmn:DataStoreReference',
 ]);
+
+const KIND_OF_DEFINITION: Record<string, EventDefinition['kind']> = {
+  'bpmn:MessageEventDefinition': 'message',
+  'bpmn:TimerEventDefinition': 'timer',
+  'bpmn:ErrorEventDefinition': 'error',
+  'bpmn:SignalEventDefinition': 'signal',
+  'bpmn:EscalationEventDefinition': 'escalation',
+};
 
 const VARIABLE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -130,21 +142,32 @@ class ProcessCompiler {
 
   private addScope(
     scope: ModdleElement,
-    type: 'PROCESS' | 'SUB_PROCESS',
+    type: 'PROCESS' | 'SUB_PROCESS' | 'EVENT_SUB_PROCESS',
     behavior: BehaviorKind,
     flowScopeId: string | undefined,
+    base: { incoming: string[]; outgoing: string[] } = { incoming: [], outgoing: [] },
   ): void {
     const scopeId = scope.id ?? '';
     const children = (scope.flowElements as ModdleElement[] | undefined) ?? [];
     const startEvents = children.filter((child) => child.$type === 'bpmn:StartEvent');
     const noneStarts = startEvents.filter((event) => !hasEventDefinitions(event));
-    if (noneStarts.length !== 1) {
+    const eventStarts = startEvents.filter(hasEventDefinitions);
+    if (type === 'EVENT_SUB_PROCESS') {
+      if (startEvents.length !== 1 || eventStarts.length !== 1) {
+        this.problem(
+          scopeId,
+          'an event sub-process must have exactly one start event, with an event definition',
+        );
+      }
+    } else if (type === 'SUB_PROCESS' && (noneStarts.length !== 1 || eventStarts.length > 0)) {
       this.problem(
         scopeId,
-        `must have exactly one none start event, found ${noneStarts.length}` +
-          (startEvents.length > noneStarts.length
-            ? ' (event start events are not supported yet)'
-            : ''),
+        `an embedded sub-process must have exactly one none start event and no other start events, found ${startEvents.length}`,
+      );
+    } else if (type === 'PROCESS' && (noneStarts.length > 1 || startEvents.length === 0)) {
+      this.problem(
+        scopeId,
+        `a process must have at least one start event and at most one none start event, found ${noneStarts.length} none start events`,
       );
     }
     for (const child of children) {
@@ -159,18 +182,71 @@ class ProcessCompiler {
       if (source) outgoingOf.set(source, [...(outgoingOf.get(source) ?? []), child.id ?? '']);
       if (target) incomingOf.set(target, [...(incomingOf.get(target) ?? []), child.id ?? '']);
     }
+    const eventSubProcessIds = children
+      .filter((child) => child.$type === 'bpmn:SubProcess' && child.triggeredByEvent)
+      .map((child) => child.id ?? '');
     this.elements.set(scopeId, {
-      ...this.common(scope, type, behavior, flowScopeId),
-      incoming: flowScopeId ? (incomingOf.get(scopeId) ?? []) : [],
-      outgoing: [],
-      startEventId: noneStarts[0]?.id,
+      ...this.common(
+        scope,
+        type === 'EVENT_SUB_PROCESS' ? 'EVENT_SUB_PROCESS' : type,
+        behavior,
+        flowScopeId,
+      ),
+      ...base,
+      startEventId: (type === 'EVENT_SUB_PROCESS' ? eventStarts[0] : noneStarts[0])?.id,
+      eventStartIds: type === 'PROCESS' ? eventStarts.map((event) => event.id ?? '') : undefined,
+      eventSubProcessIds,
     });
     for (const child of children) {
       if (child.$type === 'bpmn:SequenceFlow' || IGNORED_TYPES.has(child.$type)) continue;
       const childId = child.id ?? '';
       const incoming = incomingOf.get(childId) ?? [];
       const outgoing = outgoingOf.get(childId) ?? [];
-      this.addElement(child, scopeId, incoming, outgoing);
+      this.addElement(child, scopeId, incoming, outgoing, type === 'EVENT_SUB_PROCESS');
+    }
+    // boundary events: let each activity know what is attached to it
+    for (const child of children) {
+      if (child.$type !== 'bpmn:BoundaryEvent') continue;
+      const attached = this.elements.get(
+        (child.attachedToRef as ModdleElement | undefined)?.id ?? '',
+      );
+      if (attached) {
+        this.elements.set(attached.id, {
+          ...attached,
+          boundaryEventIds: [...(attached.boundaryEventIds ?? []), child.id ?? ''],
+        });
+      }
+    }
+    this.resolveLinks(children);
+  }
+
+  /** A link throw event continues at the link catch event of the same name in its scope. */
+  private resolveLinks(children: ModdleElement[]): void {
+    const catches = new Map<string, string>();
+    for (const child of children) {
+      const definition = eventDefinitions(child)[0];
+      if (
+        child.$type === 'bpmn:IntermediateCatchEvent' &&
+        definition?.$type === 'bpmn:LinkEventDefinition'
+      ) {
+        const name = String(definition.name ?? '');
+        if (catches.has(name))
+          this.problem(child.id, `link name '${name}' is used by more than one link catch event`);
+        catches.set(name, child.id ?? '');
+      }
+    }
+    for (const child of children) {
+      const definition = eventDefinitions(child)[0];
+      if (
+        child.$type !== 'bpmn:IntermediateThrowEvent' ||
+        definition?.$type !== 'bpmn:LinkEventDefinition'
+      )
+        continue;
+      const name = String(definition.name ?? '');
+      const target = catches.get(name);
+      const element = this.elements.get(child.id ?? '');
+      if (!target) this.problem(child.id, `no link catch event named '${name}' in the same scope`);
+      else if (element) this.elements.set(element.id, { ...element, linkTargetId: target });
     }
   }
 
@@ -201,6 +277,7 @@ class ProcessCompiler {
     scopeId: string,
     incoming: string[],
     outgoing: string[],
+    inEventSubProcess = false,
   ): void {
     const id = element.id ?? '';
     const type = element.$type;
@@ -209,64 +286,118 @@ class ProcessCompiler {
       ['zeebe:ExecutionListeners', 'zeebe:TaskListeners'],
       'execution and task listeners',
     );
-    if (element.loopCharacteristics) {
-      this.problem(id, 'multi-instance and loop characteristics are not supported yet');
-    }
     if (type !== 'bpmn:EndEvent' && outgoing.length === 0 && type.endsWith('Gateway')) {
       this.problem(id, 'gateway must have at least one outgoing sequence flow');
     }
     const base = { incoming, outgoing };
+    const multiInstance = this.multiInstance(element);
 
     if (type === 'bpmn:SubProcess') {
       if (element.triggeredByEvent) {
-        this.problem(id, 'event sub-processes are not supported yet');
+        if (incoming.length > 0 || outgoing.length > 0)
+          this.problem(id, 'an event sub-process must not have sequence flows');
+        this.addScope(element, 'EVENT_SUB_PROCESS', 'eventSubProcess', scopeId, base);
         return;
       }
-      this.addScope(element, 'SUB_PROCESS', 'subProcess', scopeId);
+      this.addScope(element, 'SUB_PROCESS', 'subProcess', scopeId, base);
+      this.patch(id, { multiInstance });
+      this.checkConditionalOutgoing(id, outgoing);
+      return;
+    }
+    if (type === 'bpmn:CallActivity') {
+      this.elements.set(id, {
+        ...this.common(element, 'CALL_ACTIVITY', 'callActivity', scopeId),
+        ...base,
+        calledElement: this.calledElement(element),
+        multiInstance,
+      });
       this.checkConditionalOutgoing(id, outgoing);
       return;
     }
     if (type === 'bpmn:StartEvent') {
-      if (hasEventDefinitions(element)) return; // reported with the scope's start events
       if (incoming.length > 0)
         this.problem(id, 'start event must not have incoming sequence flows');
+      const event = hasEventDefinitions(element)
+        ? this.eventDefinition(
+            element,
+            inEventSubProcess
+              ? ['message', 'timer', 'error', 'signal', 'escalation']
+              : ['message', 'timer', 'signal'],
+            'start',
+          )
+        : undefined;
       this.elements.set(id, {
         ...this.common(element, 'START_EVENT', 'startEvent', scopeId),
         ...base,
+        event,
+        interrupting: element.isInterrupting !== false,
       });
       this.checkConditionalOutgoing(id, outgoing);
       return;
     }
-    if (type === 'bpmn:EndEvent') {
-      const definitions = eventDefinitions(element);
-      const terminate =
-        definitions.length === 1 && definitions[0]?.$type === 'bpmn:TerminateEventDefinition';
-      if (definitions.length > 0 && !terminate) {
-        this.problem(
-          id,
-          `end event with ${definitions.map((d) => d.$type).join(', ')} is not supported yet`,
-        );
-      }
-      if (outgoing.length > 0) this.problem(id, 'end event must not have outgoing sequence flows');
-      this.elements.set(id, {
-        ...this.common(element, 'END_EVENT', 'endEvent', scopeId),
-        ...base,
-        terminate,
-      });
+    if (type === 'bpmn:EndEvent' || type === 'bpmn:IntermediateThrowEvent') {
+      this.addThrowEvent(element, scopeId, base, type === 'bpmn:EndEvent');
       return;
     }
-    if (type === 'bpmn:IntermediateThrowEvent') {
-      if (hasEventDefinitions(element)) {
-        this.problem(
-          id,
-          'intermediate throw events with an event definition are not supported yet',
-        );
+    if (type === 'bpmn:IntermediateCatchEvent' || type === 'bpmn:ReceiveTask') {
+      const isReceiveTask = type === 'bpmn:ReceiveTask';
+      const definition = eventDefinitions(element)[0];
+      if (!isReceiveTask && definition?.$type === 'bpmn:LinkEventDefinition') {
+        this.elements.set(id, {
+          ...this.common(element, 'INTERMEDIATE_CATCH_EVENT', 'passThrough', scopeId),
+          ...base,
+        });
+        return;
       }
+      const event = isReceiveTask
+        ? this.messageDefinition(element, element.messageRef as ModdleElement | undefined, true)
+        : this.eventDefinition(element, ['message', 'timer', 'signal'], 'intermediate catch');
       this.elements.set(id, {
-        ...this.common(element, 'INTERMEDIATE_THROW_EVENT', 'passThrough', scopeId),
+        ...this.common(
+          element,
+          isReceiveTask ? 'RECEIVE_TASK' : 'INTERMEDIATE_CATCH_EVENT',
+          'catchEvent',
+          scopeId,
+        ),
         ...base,
+        event,
+        multiInstance: isReceiveTask ? multiInstance : undefined,
       });
       this.checkConditionalOutgoing(id, outgoing);
+      return;
+    }
+    if (type === 'bpmn:BoundaryEvent') {
+      const attachedToId = (element.attachedToRef as ModdleElement | undefined)?.id;
+      const interrupting = element.cancelActivity !== false;
+      const event = this.eventDefinition(
+        element,
+        ['message', 'timer', 'error', 'signal', 'escalation'],
+        'boundary',
+      );
+      if (event?.kind === 'error' && !interrupting)
+        this.problem(id, 'an error boundary event must be interrupting');
+      if (event?.kind === 'timer' && event.timerType === 'cycle' && interrupting) {
+        this.problem(id, 'a timer cycle is only allowed on non-interrupting boundary events');
+      }
+      if (incoming.length > 0)
+        this.problem(id, 'a boundary event must not have incoming sequence flows');
+      this.elements.set(id, {
+        ...this.common(element, 'BOUNDARY_EVENT', 'boundaryEvent', scopeId),
+        ...base,
+        event,
+        attachedToId,
+        interrupting,
+      });
+      this.checkConditionalOutgoing(id, outgoing);
+      return;
+    }
+    if (type === 'bpmn:EventBasedGateway') {
+      this.elements.set(id, {
+        ...this.common(element, 'EVENT_BASED_GATEWAY', 'eventBasedGateway', scopeId),
+        ...base,
+      });
+      if (outgoing.length < 2)
+        this.problem(id, 'an event-based gateway must have at least two outgoing sequence flows');
       return;
     }
     const gateway = GATEWAY_TYPES[type];
@@ -277,10 +408,252 @@ class ProcessCompiler {
     const taskType = TASK_TYPES[type];
     if (taskType) {
       this.addTask(element, scopeId, taskType, base);
+      this.patch(id, { multiInstance });
       this.checkConditionalOutgoing(id, outgoing);
       return;
     }
     this.problem(id, `element type ${type.replace('bpmn:', '')} is not supported`);
+  }
+
+  private patch(id: string, changes: Partial<FlowElement>): void {
+    const element = this.elements.get(id);
+    if (element) this.elements.set(id, { ...element, ...changes });
+  }
+
+  /** End events and intermediate throw events: none, terminate, error, escalation, signal, link, message (job). */
+  private addThrowEvent(
+    element: ModdleElement,
+    scopeId: string,
+    base: { incoming: string[]; outgoing: string[] },
+    isEnd: boolean,
+  ): void {
+    const id = element.id ?? '';
+    const bpmnType = isEnd ? 'END_EVENT' : 'INTERMEDIATE_THROW_EVENT';
+    if (isEnd && base.outgoing.length > 0)
+      this.problem(id, 'end event must not have outgoing sequence flows');
+    const definition = eventDefinitions(element)[0];
+    if (eventDefinitions(element).length > 1)
+      this.problem(id, 'an event may have at most one event definition');
+    const common = {
+      ...this.common(element, bpmnType, isEnd ? 'endEvent' : 'passThrough', scopeId),
+      ...base,
+    };
+    if (!definition) {
+      this.elements.set(id, common);
+      return;
+    }
+    switch (definition.$type) {
+      case 'bpmn:TerminateEventDefinition':
+        if (!isEnd) this.problem(id, 'only end events can terminate');
+        this.elements.set(id, { ...common, terminate: true, event: { kind: 'terminate' } });
+        return;
+      case 'bpmn:LinkEventDefinition':
+        if (isEnd) this.problem(id, 'a link event must be an intermediate throw event');
+        this.elements.set(id, common);
+        return;
+      case 'bpmn:MessageEventDefinition': {
+        // message throw events are work for a job worker, as in Zeebe
+        const taskDefinition = extension(element, 'zeebe:TaskDefinition');
+        const jobType = taskDefinition?.type as string | undefined;
+        if (!jobType)
+          this.problem(
+            id,
+            "a message throw event must have a 'zeebe:taskDefinition' with a job type",
+          );
+        else this.checkFeel(id, 'job type', jobType);
+        this.elements.set(id, {
+          ...common,
+          behavior: 'jobTask',
+          job: {
+            type: jobType ?? '',
+            retries: (taskDefinition?.retries as string | undefined) ?? '3',
+            headers: headersOf(element),
+            dynamicHeaders: {},
+          },
+        });
+        return;
+      }
+      case 'bpmn:ErrorEventDefinition':
+      case 'bpmn:EscalationEventDefinition':
+      case 'bpmn:SignalEventDefinition': {
+        if (definition.$type === 'bpmn:ErrorEventDefinition' && !isEnd) {
+          this.problem(id, 'an error can only be thrown by an end event');
+        }
+        const event = this.eventDefinition(element, ['error', 'escalation', 'signal'], 'throw');
+        if (event?.kind === 'error' && !event.errorCode)
+          this.problem(id, 'an error end event must reference an error with an error code');
+        this.elements.set(id, { ...common, event, throws: true });
+        return;
+      }
+      default:
+        this.problem(
+          id,
+          `${isEnd ? 'end' : 'intermediate throw'} event with ${definition.$type.replace('bpmn:', '')} is not supported`,
+        );
+    }
+  }
+
+  private eventDefinition(
+    element: ModdleElement,
+    allowed: EventDefinition['kind'][],
+    where: string,
+  ): EventDefinition | undefined {
+    const id = element.id ?? '';
+    const definitions = eventDefinitions(element);
+    const definition = definitions[0];
+    if (definitions.length !== 1 || !definition) {
+      this.problem(id, `a ${where} event must have exactly one event definition`);
+      return undefined;
+    }
+    const kind = KIND_OF_DEFINITION[definition.$type];
+    if (!kind || !allowed.includes(kind)) {
+      this.problem(
+        id,
+        `${definition.$type.replace('bpmn:', '')} is not supported on a ${where} event (supported: ${allowed.join(', ')})`,
+      );
+      return undefined;
+    }
+    switch (kind) {
+      case 'message':
+        return this.messageDefinition(
+          element,
+          definition.messageRef as ModdleElement | undefined,
+          where !== 'start',
+        );
+      case 'timer':
+        return this.timerDefinition(id, definition);
+      case 'error': {
+        const errorCode = (definition.errorRef as ModdleElement | undefined)?.errorCode as
+          string | undefined;
+        if (errorCode) this.checkFeel(id, 'error code', errorCode);
+        return { kind, errorCode: errorCode || undefined };
+      }
+      case 'escalation': {
+        const escalationCode = (definition.escalationRef as ModdleElement | undefined)
+          ?.escalationCode as string | undefined;
+        return { kind, escalationCode: escalationCode || undefined };
+      }
+      case 'signal': {
+        const signalName = (definition.signalRef as ModdleElement | undefined)?.name;
+        if (!signalName) this.problem(id, 'a signal event must reference a signal with a name');
+        else this.checkFeel(id, 'signal name', signalName);
+        return { kind, signalName: signalName ?? '' };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private messageDefinition(
+    element: ModdleElement,
+    message: ModdleElement | undefined,
+    needsKey: boolean,
+  ): EventDefinition | undefined {
+    const id = element.id ?? '';
+    const messageName = message?.name;
+    if (!messageName) {
+      this.problem(id, 'must reference a message with a name');
+      return undefined;
+    }
+    this.checkFeel(id, 'message name', messageName);
+    const correlationKey = extension(message, 'zeebe:Subscription')?.correlationKey as
+      string | undefined;
+    if (needsKey && !correlationKey) {
+      this.problem(
+        id,
+        `message '${messageName}' must have a correlation key ('zeebe:subscription correlationKey')`,
+      );
+    }
+    if (correlationKey) this.checkFeel(id, 'correlation key', correlationKey);
+    return { kind: 'message', messageName, correlationKey };
+  }
+
+  private timerDefinition(
+    elementId: string,
+    definition: ModdleElement,
+  ): EventDefinition | undefined {
+    const types = [
+      ['duration', definition.timeDuration],
+      ['date', definition.timeDate],
+      ['cycle', definition.timeCycle],
+    ].filter(([, value]) => value) as ['duration' | 'date' | 'cycle', ModdleElement][];
+    const [found] = types;
+    const expression = (found?.[1].body as string | undefined)?.trim();
+    if (types.length !== 1 || !found || !expression) {
+      this.problem(
+        elementId,
+        'a timer must have exactly one of timeDuration, timeDate or timeCycle, with a value',
+      );
+      return undefined;
+    }
+    if (isExpression(expression)) this.checkFeel(elementId, `timer ${found[0]}`, expression);
+    else {
+      const problem = checkTimer(found[0], expression);
+      if (problem) this.problem(elementId, problem);
+    }
+    return { kind: 'timer', timerType: found[0], expression };
+  }
+
+  private calledElement(element: ModdleElement): CalledElement | undefined {
+    const id = element.id ?? '';
+    const called = extension(element, 'zeebe:CalledElement');
+    const processId = (called?.processId ?? called?.processIdExpression) as string | undefined;
+    if (!called || !processId) {
+      this.problem(id, "a call activity must have a 'zeebe:calledElement' with a process id");
+      return undefined;
+    }
+    this.checkFeel(id, 'called process id', processId);
+    const attrs = (called.$attrs as Record<string, string> | undefined) ?? {};
+    const bindingType = (attrs.bindingType ?? 'latest') as CalledElement['bindingType'];
+    if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) {
+      this.problem(id, `binding type '${bindingType}' must be latest, deployment or versionTag`);
+    }
+    if (bindingType === 'versionTag' && !attrs.versionTag)
+      this.problem(id, "binding type versionTag needs a 'versionTag'");
+    return {
+      processId,
+      bindingType,
+      versionTag: attrs.versionTag,
+      propagateAllChildVariables: called.propagateAllChildVariables !== false,
+      propagateAllParentVariables: called.propagateAllParentVariables !== false,
+    };
+  }
+
+  private multiInstance(element: ModdleElement): MultiInstance | undefined {
+    const loop = element.loopCharacteristics as ModdleElement | undefined;
+    if (!loop) return undefined;
+    const id = element.id ?? '';
+    if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
+      this.problem(id, 'standard loops are not supported; use multi-instance');
+      return undefined;
+    }
+    const zeebe = extension(loop, 'zeebe:LoopCharacteristics');
+    const inputCollection = zeebe?.inputCollection as string | undefined;
+    if (!inputCollection) {
+      this.problem(
+        id,
+        "multi-instance must have a 'zeebe:loopCharacteristics' with an inputCollection",
+      );
+      return undefined;
+    }
+    this.checkFeel(id, 'inputCollection', inputCollection);
+    const outputCollection = zeebe?.outputCollection as string | undefined;
+    const outputElement = zeebe?.outputElement as string | undefined;
+    if (outputCollection && !outputElement)
+      this.problem(id, 'an outputCollection needs an outputElement');
+    if (outputElement) this.checkFeel(id, 'outputElement', outputElement);
+    const completionCondition = (
+      (loop.completionCondition as ModdleElement | undefined)?.body as string | undefined
+    )?.trim();
+    if (completionCondition) this.checkFeel(id, 'completionCondition', completionCondition);
+    return {
+      sequential: loop.isSequential === true,
+      inputCollection,
+      inputElement: zeebe?.inputElement as string | undefined,
+      outputCollection,
+      outputElement,
+      completionCondition,
+    };
   }
 
   private addGateway(
@@ -489,8 +862,8 @@ class ProcessCompiler {
   }
 }
 
-function extension(element: ModdleElement, type: string): ModdleElement | undefined {
-  const values = (element.extensionElements as ModdleElement | undefined)?.values as
+function extension(element: ModdleElement | undefined, type: string): ModdleElement | undefined {
+  const values = (element?.extensionElements as ModdleElement | undefined)?.values as
     ModdleElement[] | undefined;
   return values?.find((value) => value.$type === type);
 }

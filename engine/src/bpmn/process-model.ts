@@ -20,7 +20,14 @@ export type BpmnElementType =
   | 'TASK'
   | 'EXCLUSIVE_GATEWAY'
   | 'PARALLEL_GATEWAY'
-  | 'INCLUSIVE_GATEWAY';
+  | 'INCLUSIVE_GATEWAY'
+  | 'EVENT_BASED_GATEWAY'
+  | 'INTERMEDIATE_CATCH_EVENT'
+  | 'BOUNDARY_EVENT'
+  | 'RECEIVE_TASK'
+  | 'EVENT_SUB_PROCESS'
+  | 'CALL_ACTIVITY'
+  | 'MULTI_INSTANCE_BODY';
 
 /** Which runtime behavior executes an element (see `runtime/elements`). */
 export type BehaviorKind =
@@ -33,7 +40,43 @@ export type BehaviorKind =
   | 'scriptTask'
   | 'exclusiveGateway'
   | 'parallelGateway'
-  | 'inclusiveGateway';
+  | 'inclusiveGateway'
+  | 'eventBasedGateway'
+  | 'catchEvent'
+  | 'boundaryEvent'
+  | 'eventSubProcess'
+  | 'callActivity';
+
+/** What an event waits for or throws. Names, codes and timer values are static or FEEL. */
+export type EventDefinition =
+  | { readonly kind: 'message'; readonly messageName: string; readonly correlationKey?: string }
+  | {
+      readonly kind: 'timer';
+      readonly timerType: 'duration' | 'date' | 'cycle';
+      readonly expression: string;
+    }
+  | { readonly kind: 'error'; readonly errorCode?: string }
+  | { readonly kind: 'signal'; readonly signalName: string }
+  | { readonly kind: 'escalation'; readonly escalationCode?: string }
+  | { readonly kind: 'terminate' };
+
+export interface MultiInstance {
+  readonly sequential: boolean;
+  readonly inputCollection: string;
+  readonly inputElement?: string;
+  readonly outputCollection?: string;
+  readonly outputElement?: string;
+  readonly completionCondition?: string;
+}
+
+export interface CalledElement {
+  /** process id: static or FEEL */
+  readonly processId: string;
+  readonly bindingType: 'latest' | 'deployment' | 'versionTag';
+  readonly versionTag?: string;
+  readonly propagateAllChildVariables: boolean;
+  readonly propagateAllParentVariables: boolean;
+}
 
 export interface VariableMapping {
   /** FEEL expression (`=…`) or static value */
@@ -68,6 +111,23 @@ export interface FlowElement {
   readonly job?: JobDefinition;
   readonly script?: { readonly expression: string; readonly resultVariable: string };
   readonly terminate?: boolean;
+  /** the event definition of an event, a receive task (message) or an event start */
+  readonly event?: EventDefinition;
+  /** for throw events: whether the event throws (error, escalation, signal end/throw events) */
+  readonly throws?: boolean;
+  /** boundary events: the activity they are attached to, and whether they interrupt it */
+  readonly attachedToId?: string;
+  readonly interrupting?: boolean;
+  /** activities: ids of the boundary events attached to them */
+  readonly boundaryEventIds?: readonly string[];
+  /** processes and sub-processes: ids of the event sub-processes they contain */
+  readonly eventSubProcessIds?: readonly string[];
+  /** processes: start events with an event definition (message, timer, signal) */
+  readonly eventStartIds?: readonly string[];
+  readonly calledElement?: CalledElement;
+  /** link throw events: the link catch event they continue at */
+  readonly linkTargetId?: string;
+  readonly multiInstance?: MultiInstance;
   /** for processes and sub-processes: the none start event */
   readonly startEventId?: string;
   /** ids of the elements that a token leaving this element can reach within its flow scope */

@@ -26,6 +26,50 @@ export interface ElementInstance {
   incidentKey?: string;
   /** flows a gateway chose on activation, taken when it completes */
   selectedFlows?: string[];
+  /** variables that arrived with the event that triggered this element, merged on completion */
+  pendingVariables?: Record<string, unknown>;
+  /** a process instance started by a call activity: that call activity's element instance */
+  parentElementInstanceKey?: string;
+  /** a call activity: the process instance it started */
+  childInstanceKey?: string;
+  /** a process instance started by a message start event with a correlation key */
+  startCorrelationKey?: string;
+  /** multi-instance body: the input collection, the next index to start, and the results */
+  loop?: { items: unknown[]; next: number };
+  /** inner instance of a multi-instance body: its position (0-based) */
+  loopIndex?: number;
+}
+
+export interface Subscription {
+  readonly key: string;
+  readonly kind: 'message' | 'timer' | 'signal';
+  /** the element instance it lives and dies with; undefined for process start events */
+  readonly ownerKey?: string;
+  /** the element it triggers: catch event, boundary event, event start (of a process or an event sub-process) */
+  readonly elementId: string;
+  readonly interrupting: boolean;
+  readonly processDefinitionKey: string;
+  readonly bpmnProcessId: string;
+  readonly processInstanceKey?: string;
+  readonly tenantId: string;
+  readonly messageName?: string;
+  readonly correlationKey?: string;
+  dueAt?: number;
+  repetitionsLeft?: number;
+  readonly timerValue?: string;
+  readonly signalName?: string;
+}
+
+export interface BufferedMessage {
+  readonly key: string;
+  readonly name: string;
+  readonly correlationKey: string;
+  readonly messageId?: string;
+  readonly variables: Record<string, unknown>;
+  readonly tenantId: string;
+  readonly expiresAt: number;
+  /** processes (bpmnProcessId) it was correlated to: once per process */
+  readonly correlatedProcesses: string[];
 }
 
 export type JobState = 'ACTIVATABLE' | 'ACTIVATED' | 'BACKOFF' | 'FAILED' | 'ERROR_THROWN';
@@ -54,7 +98,8 @@ export type IncidentErrorType =
   | 'EXTRACT_VALUE_ERROR'
   | 'IO_MAPPING_ERROR'
   | 'CONDITION_ERROR'
-  | 'UNHANDLED_ERROR_EVENT';
+  | 'UNHANDLED_ERROR_EVENT'
+  | 'CALLED_ELEMENT_ERROR';
 
 export interface Incident {
   readonly key: string;
@@ -86,10 +131,11 @@ export interface DeployedProcess {
   readonly tenantId: string;
   readonly resourceName: string;
   readonly checksum: string;
+  readonly deploymentKey: string;
   readonly model: ProcessModel;
 }
 
-export type EntityKind = 'element' | 'job' | 'incident' | 'variables';
+export type EntityKind = 'element' | 'job' | 'incident' | 'variables' | 'subscription' | 'message';
 
 interface DirtyEntry {
   readonly kind: EntityKind;
@@ -108,6 +154,10 @@ export class EngineState {
   readonly incidents = new Map<string, Incident>();
   readonly variables = new Map<string, Map<string, VariableEntry>>();
   readonly definitions = new Map<string, DeployedProcess>();
+  readonly subscriptions = new Map<string, Subscription>();
+  private readonly subscriptionIndex = new Map<string, Set<string>>();
+  readonly messages = new Map<string, BufferedMessage>();
+  private readonly messageIndex = new Map<string, Set<string>>();
   private readonly latest = new Map<string, DeployedProcess>();
   private readonly byVersion = new Map<string, DeployedProcess>();
 
@@ -126,6 +176,40 @@ export class EngineState {
 
   latestDefinition(tenantId: string, bpmnProcessId: string): DeployedProcess | undefined {
     return this.latest.get(`${tenantId}\u0000${bpmnProcessId}`);
+  }
+
+  definitionWithTag(
+    tenantId: string,
+    bpmnProcessId: string,
+    versionTag: string,
+  ): DeployedProcess | undefined {
+    let found: DeployedProcess | undefined;
+    for (const definition of this.definitions.values()) {
+      if (
+        definition.tenantId === tenantId &&
+        definition.bpmnProcessId === bpmnProcessId &&
+        definition.versionTag === versionTag
+      ) {
+        if (!found || found.version < definition.version) found = definition;
+      }
+    }
+    return found;
+  }
+
+  definitionInDeployment(
+    tenantId: string,
+    bpmnProcessId: string,
+    deploymentKey: string,
+  ): DeployedProcess | undefined {
+    for (const definition of this.definitions.values()) {
+      if (
+        definition.tenantId === tenantId &&
+        definition.bpmnProcessId === bpmnProcessId &&
+        definition.deploymentKey === deploymentKey
+      )
+        return definition;
+    }
+    return undefined;
   }
 
   definitionVersion(
@@ -218,6 +302,64 @@ export class EngineState {
     this.mark('variables', scopeKey, scope);
   }
 
+  // --- subscriptions and buffered messages --------------------------------------------------
+
+  putSubscription(subscription: Subscription): void {
+    this.subscriptions.set(subscription.key, subscription);
+    for (const index of subscriptionIndexKeys(subscription))
+      addTo(this.subscriptionIndex, index, subscription.key);
+    this.mark('subscription', subscription.key, subscription);
+  }
+
+  touchSubscription(subscription: Subscription): void {
+    this.mark('subscription', subscription.key, subscription);
+  }
+
+  removeSubscription(subscription: Subscription): void {
+    this.subscriptions.delete(subscription.key);
+    for (const index of subscriptionIndexKeys(subscription))
+      this.subscriptionIndex.get(index)?.delete(subscription.key);
+    this.mark('subscription', subscription.key, null);
+  }
+
+  /** Subscriptions by index: `owner:<key>`, `message:<tenant>:<name>:<correlationKey>`, `start:<tenant>:<name>`, `signal:<tenant>:<name>`, `timer`, `process:<definitionKey>`. */
+  subscriptionsAt(index: string): Subscription[] {
+    const keys = this.subscriptionIndex.get(index);
+    if (!keys) return [];
+    return [...keys]
+      .map((key) => this.subscriptions.get(key))
+      .filter((s): s is Subscription => !!s);
+  }
+
+  putMessage(message: BufferedMessage): void {
+    this.messages.set(message.key, message);
+    addTo(
+      this.messageIndex,
+      messageIndexKey(message.tenantId, message.name, message.correlationKey),
+      message.key,
+    );
+    this.mark('message', message.key, message);
+  }
+
+  touchMessage(message: BufferedMessage): void {
+    this.mark('message', message.key, message);
+  }
+
+  removeMessage(message: BufferedMessage): void {
+    this.messages.delete(message.key);
+    this.messageIndex
+      .get(messageIndexKey(message.tenantId, message.name, message.correlationKey))
+      ?.delete(message.key);
+    this.mark('message', message.key, null);
+  }
+
+  /** Buffered messages for a name and correlation key, oldest first. */
+  messagesFor(tenantId: string, name: string, correlationKey: string): BufferedMessage[] {
+    const keys = this.messageIndex.get(messageIndexKey(tenantId, name, correlationKey));
+    if (!keys) return [];
+    return [...keys].map((key) => this.messages.get(key)).filter((m): m is BufferedMessage => !!m);
+  }
+
   // --- persistence ---------------------------------------------------------------------------
 
   private mark(kind: EntityKind, key: string, data: object | null): void {
@@ -261,6 +403,12 @@ export class EngineState {
       case 'incident':
         this.putIncident(data as unknown as Incident);
         break;
+      case 'subscription':
+        this.putSubscription(data as unknown as Subscription);
+        break;
+      case 'message':
+        this.putMessage(data as unknown as BufferedMessage);
+        break;
       case 'variables':
         for (const [name, entry] of Object.entries(
           data as Record<string, { key: string; json: string }>,
@@ -297,4 +445,36 @@ function serialize(kind: EntityKind, data: object): string {
     return JSON.stringify(plain);
   }
   return JSON.stringify(data);
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function messageIndexKey(tenantId: string, name: string, correlationKey: string): string {
+  return `${tenantId}\u0000${name}\u0000${correlationKey}`;
+}
+
+function subscriptionIndexKeys(s: Subscription): string[] {
+  const keys = [s.ownerKey ? `owner:${s.ownerKey}` : `process:${s.processDefinitionKey}`];
+  if (s.kind === 'timer') keys.push('timer');
+  if (s.kind === 'signal') keys.push(`signal:${s.tenantId}\u0000${s.signalName ?? ''}`);
+  if (s.kind === 'message') {
+    keys.push(
+      s.ownerKey
+        ? `message:${messageIndexKey(s.tenantId, s.messageName ?? '', s.correlationKey ?? '')}`
+        : `start:${s.tenantId}\u0000${s.messageName ?? ''}`,
+    );
+  }
+  return keys;
+}
+
+export function messageSubscriptionIndex(
+  tenantId: string,
+  name: string,
+  correlationKey: string,
+): string {
+  return `message:${messageIndexKey(tenantId, name, correlationKey)}`;
 }

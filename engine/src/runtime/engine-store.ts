@@ -33,6 +33,7 @@ export interface StoredDefinition {
   resourceName: string;
   resource: string;
   checksum: string;
+  deploymentKey: string;
 }
 
 /** Advisory-lock namespace for partition writers ("KONT" in ASCII). */
@@ -108,8 +109,9 @@ export class EngineStore {
       resource_name: string;
       resource: string;
       checksum: string;
+      deployment_key: string;
     }>(
-      `SELECT process_definition_key, bpmn_process_id, version, tenant_id, resource_name, resource, checksum
+      `SELECT process_definition_key, bpmn_process_id, version, tenant_id, resource_name, resource, checksum, deployment_key
          FROM engine_process_definition ORDER BY version`,
     );
     return rows.map((row) => ({
@@ -120,6 +122,7 @@ export class EngineStore {
       resourceName: row.resource_name,
       resource: row.resource,
       checksum: row.checksum,
+      deploymentKey: row.deployment_key,
     }));
   }
 

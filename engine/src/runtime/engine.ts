@@ -363,9 +363,11 @@ export class Engine implements GatewayEngine {
             tenantId,
             resourceName: resource.name,
             checksum: resource.checksum,
+            deploymentKey,
             model,
           };
           this.state.addDefinition(definition);
+          this.execution.run(() => this.execution.events.openStartEvents(definition, latest));
           row.processes.push({ ...definition, resource: resource.xml });
           metadata.push(toMetadata(definition));
           batch.append(
@@ -447,6 +449,11 @@ export class Engine implements GatewayEngine {
     variables: Variables,
   ): { created: CreatedInstance; instance: ElementInstance } {
     const definition = this.findDefinition(request);
+    if (!definition.model.elements.get(definition.bpmnProcessId)?.startEventId) {
+      throw invalidArgument(
+        `Expected to create an instance of process '${definition.bpmnProcessId}', but it has no none start event; it starts by its event start events only`,
+      );
+    }
     const instance = this.execution.createProcessInstance(definition, variables);
     return {
       instance,
@@ -496,6 +503,12 @@ export class Engine implements GatewayEngine {
       if (!instance || instance.flowScopeKey) {
         throw notFound(
           `Expected to cancel a process instance with key '${processInstanceKey}', but no such process was found`,
+        );
+      }
+      if (instance.parentElementInstanceKey) {
+        const parent = this.state.elements.get(instance.parentElementInstanceKey);
+        throw failedPrecondition(
+          `Expected to cancel a process instance with key '${processInstanceKey}', but it is created by a parent process instance. Cancel the root process instance '${parent?.processInstanceKey ?? '?'}' instead.`,
         );
       }
       this.execution.terminateElement(instance);
@@ -795,6 +808,11 @@ export class Engine implements GatewayEngine {
       job.deadline = -1;
       this.state.reindexJob(job);
       this.execution.appendJob(job, 'ERROR_THROWN', { errorCode: request.errorCode });
+      if (instance && this.execution.events.throwError(instance, request.errorCode, variables)) {
+        // caught: the job is done with; the catch event took over
+        this.state.removeJob(job);
+        return;
+      }
       if (instance) {
         this.execution.raiseIncident(
           instance,
@@ -858,11 +876,104 @@ export class Engine implements GatewayEngine {
     });
   }
 
+  // --- messages and signals ------------------------------------------------------------------
+
+  async publishMessage(request: {
+    name: string;
+    correlationKey: string;
+    timeToLiveMs: number;
+    messageId?: string;
+    variables?: Variables;
+    tenantId?: string;
+  }): Promise<{ key: string; tenantId: string }> {
+    const variables = this.checkVariables(request.variables, 'variables');
+    if (!request.name) throw invalidArgument('Expected a message name, but it was empty');
+    if (!Number.isFinite(request.timeToLiveMs) || request.timeToLiveMs < 0) {
+      throw invalidArgument(
+        `Expected timeToLive to be 0 or more milliseconds, but it was ${request.timeToLiveMs}`,
+      );
+    }
+    const tenantId = request.tenantId || DEFAULT_TENANT;
+    const correlationKey = request.correlationKey ?? '';
+    return this.submit((batch) => {
+      if (request.messageId) {
+        const duplicate = this.state
+          .messagesFor(tenantId, request.name, correlationKey)
+          .find(
+            (message) => message.messageId === request.messageId && message.expiresAt > batch.now,
+          );
+        if (duplicate) {
+          throw new EngineError(
+            'ALREADY_EXISTS',
+            `Expected to publish a new message with id '${request.messageId}', but a message with that id was already published`,
+          );
+        }
+      }
+      const key = this.keys.next();
+      batch.append('MESSAGE', 'PUBLISHED', key, {
+        name: request.name,
+        correlationKey,
+        timeToLive: request.timeToLiveMs,
+        messageId: request.messageId ?? '',
+        variables,
+        tenantId,
+      });
+      const correlated = this.execution.events.correlateMessage(
+        tenantId,
+        request.name,
+        correlationKey,
+        variables,
+      );
+      if (request.timeToLiveMs > 0) {
+        this.state.putMessage({
+          key,
+          name: request.name,
+          correlationKey,
+          messageId: request.messageId || undefined,
+          variables,
+          tenantId,
+          expiresAt: batch.now + request.timeToLiveMs,
+          correlatedProcesses: correlated,
+        });
+      }
+      return { key, tenantId };
+    });
+  }
+
+  async broadcastSignal(request: {
+    signalName: string;
+    variables?: Variables;
+    tenantId?: string;
+  }): Promise<{ key: string; tenantId: string }> {
+    const variables = this.checkVariables(request.variables, 'variables');
+    if (!request.signalName) throw invalidArgument('Expected a signal name, but it was empty');
+    const tenantId = request.tenantId || DEFAULT_TENANT;
+    return this.submit((batch) => {
+      const key = this.keys.next();
+      batch.append('SIGNAL', 'BROADCASTED', key, {
+        signalName: request.signalName,
+        variables,
+        tenantId,
+      });
+      this.execution.events.broadcastSignal(tenantId, request.signalName, variables);
+      return { key, tenantId };
+    });
+  }
+
   // --- due work: job timeouts and retry back-offs ----------------------------------------------
 
   private scheduleDueWork(): void {
-    if (this.stopping || this.state.timed.size === 0) return;
+    if (this.stopping) return;
     const now = this.clock.now();
+    const due =
+      this.state.subscriptionsAt('timer').some((timer) => (timer.dueAt ?? Infinity) <= now) ||
+      [...this.state.messages.values()].some((message) => message.expiresAt <= now);
+    if (due) {
+      void this.runDueWork().catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, 'processing due work failed'),
+      );
+      return;
+    }
     for (const key of this.state.timed) {
       const job = this.state.jobs.get(key);
       if (job && job.deadline <= now) {
@@ -877,7 +988,18 @@ export class Engine implements GatewayEngine {
   /** Times out activated jobs past their deadline and brings back jobs whose back-off ended. */
   async runDueWork(): Promise<number> {
     return this.submit((batch) => {
-      let count = 0;
+      let count = this.execution.events.fireDueTimers(batch.now);
+      for (const message of [...this.state.messages.values()]) {
+        if (message.expiresAt > batch.now) continue;
+        this.state.removeMessage(message);
+        batch.append('MESSAGE', 'EXPIRED', message.key, {
+          name: message.name,
+          correlationKey: message.correlationKey,
+          messageId: message.messageId ?? '',
+          tenantId: message.tenantId,
+        });
+        count += 1;
+      }
       for (const key of [...this.state.timed]) {
         const job = this.state.jobs.get(key);
         if (!job || job.deadline > batch.now) continue;

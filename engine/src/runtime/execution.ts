@@ -19,7 +19,9 @@ import type {
   IncidentErrorType,
   Job,
 } from './engine-state.js';
-import { behaviorOf } from './elements/registry.js';
+import { behaviorOf, multiInstanceBehavior } from './elements/registry.js';
+import { collectOutput, continueLoop } from './elements/multi-instance.js';
+import { Events } from './events.js';
 import type { KeyGenerator } from './keys.js';
 
 export type Outcome =
@@ -45,13 +47,21 @@ export interface ExecutionHooks {
 
 export class Execution {
   batch!: Batch;
+  readonly events: Events;
+  /** variables of events taken by an event-based gateway, by `<scope key>:<event id>` */
+  readonly triggeredEvents = new Map<string, Record<string, unknown>>();
+  /** the process instance created last (message start correlation marks it) */
+  lastCreatedInstance: ElementInstance | undefined;
+  private readonly startEvents = new Map<string, string>();
   private readonly work: (() => void)[] = [];
 
   constructor(
     readonly state: EngineState,
     readonly keys: KeyGenerator,
     private readonly hooks: ExecutionHooks,
-  ) {}
+  ) {
+    this.events = new Events(this);
+  }
 
   /** Runs a step and everything it sets off. */
   run<T>(step: () => T): T {
@@ -69,6 +79,7 @@ export class Execution {
   createProcessInstance(
     definition: DeployedProcess,
     variables: Record<string, unknown>,
+    options: { startEventId?: string; parentElementInstanceKey?: string } = {},
   ): ElementInstance {
     const key = this.keys.next();
     const instance: ElementInstance = {
@@ -83,7 +94,10 @@ export class Execution {
       state: 'ACTIVATING',
       activeChildren: 0,
       joinTokens: {},
+      parentElementInstanceKey: options.parentElementInstanceKey,
     };
+    if (options.startEventId) this.startEvents.set(key, options.startEventId);
+    this.lastCreatedInstance = instance;
     this.batch.instances.set(key, {
       processInstanceKey: key,
       processDefinitionKey: definition.processDefinitionKey,
@@ -126,13 +140,23 @@ export class Execution {
 
   // --- lifecycle -----------------------------------------------------------------------------
 
-  /** Creates an element instance in a scope and activates it. */
-  activateElement(scope: ElementInstance, elementId: string): ElementInstance {
+  /**
+   * Creates an element instance in a scope and activates it. An element with multi-instance
+   * characteristics becomes a multi-instance body that runs the inner instances.
+   */
+  activateElement(
+    scope: ElementInstance,
+    elementId: string,
+    variables?: Record<string, unknown>,
+    inner?: { loopIndex: number; locals: Record<string, unknown> },
+  ): ElementInstance {
+    const loopIndex = inner?.loopIndex;
     const element = elementOf(this.definitionOf(scope).model, elementId);
+    const isBody = element.multiInstance !== undefined && loopIndex === undefined;
     const instance: ElementInstance = {
       key: this.keys.next(),
       elementId,
-      bpmnElementType: element.bpmnElementType,
+      bpmnElementType: isBody ? 'MULTI_INSTANCE_BODY' : element.bpmnElementType,
       processInstanceKey: scope.processInstanceKey,
       processDefinitionKey: scope.processDefinitionKey,
       bpmnProcessId: scope.bpmnProcessId,
@@ -142,19 +166,47 @@ export class Execution {
       state: 'ACTIVATING',
       activeChildren: 0,
       joinTokens: {},
+      pendingVariables: variables,
+      loopIndex,
     };
     scope.activeChildren += 1; // derived from the children when loaded, so not written
     this.state.putElement(instance);
+    for (const [name, value] of Object.entries(inner?.locals ?? {}))
+      this.setLocal(instance, name, value);
     this.attemptActivation(instance);
     return instance;
   }
 
-  /** Input mappings, then the element's behavior; an incident stops it in ACTIVATING. */
+  /** Starts the inner instance of a multi-instance body at a position, with its loop locals. */
+  activateInner(
+    body: ElementInstance,
+    elementId: string,
+    loopIndex: number,
+    locals: Record<string, unknown>,
+  ): ElementInstance {
+    return this.activateElement(body, elementId, undefined, { loopIndex, locals });
+  }
+
+  /** The start event a process instance begins at (an event start, or the none start event). */
+  startEventOf(instance: ElementInstance, element: FlowElement): string | undefined {
+    const chosen = this.startEvents.get(instance.key);
+    this.startEvents.delete(instance.key);
+    return chosen ?? element.startEventId;
+  }
+
+  /**
+   * Input mappings, event subscriptions, then the element's behavior; an incident stops it in
+   * ACTIVATING. A multi-instance body has no mappings of its own (its inner instances do).
+   */
   attemptActivation(instance: ElementInstance): void {
     const element = this.elementOf(instance);
-    const mapped = this.applyInputMappings(instance, element.inputs);
-    const outcome = mapped ?? behaviorOf(element).activate(this, instance, element);
+    const isBody = instance.bpmnElementType === 'MULTI_INSTANCE_BODY';
+    const outcome =
+      (isBody ? undefined : this.applyInputMappings(instance, element.inputs)) ??
+      this.events.openFor(instance, element) ??
+      (isBody ? multiInstanceBehavior : behaviorOf(element)).activate(this, instance, element);
     if (outcome.kind === 'failure') {
+      this.events.closeFor(instance);
       this.appendElement(instance, 'ELEMENT_ACTIVATING');
       this.raiseIncident(instance, outcome.errorType, outcome.message, 'activate');
       return;
@@ -169,30 +221,91 @@ export class Execution {
   completeElement(instance: ElementInstance): void {
     if (!this.state.elements.has(instance.key)) return; // terminated meanwhile
     const element = this.elementOf(instance);
+    const isBody = instance.bpmnElementType === 'MULTI_INSTANCE_BODY';
+    if (instance.pendingVariables) {
+      const variables = instance.pendingVariables;
+      instance.pendingVariables = undefined;
+      this.mergeResult(instance, element, variables);
+    }
     instance.state = 'COMPLETING';
-    const outcome = this.applyOutputMappings(instance, element.outputs);
+    const outcome = isBody ? undefined : this.applyOutputMappings(instance, element.outputs);
     if (outcome) {
       this.state.touchElement(instance);
       this.raiseIncident(instance, outcome.errorType, outcome.message, 'complete');
       return;
     }
-    const flows = instance.selectedFlows ?? element.outgoing;
+    const scope = this.scopeOf(instance);
+    const innerOf = scope?.bpmnElementType === 'MULTI_INSTANCE_BODY' ? scope : undefined;
+    if (innerOf) collectOutput(this, innerOf, instance, element);
+    if (isBody && element.multiInstance?.outputCollection) {
+      const collection = this.state
+        .scopeVariables(instance.key)
+        ?.get(element.multiInstance.outputCollection);
+      if (scope)
+        this.propagate(scope, {
+          [element.multiInstance.outputCollection]: collection?.value ?? [],
+        });
+    }
+    const flows = innerOf ? [] : (instance.selectedFlows ?? element.outgoing);
+    this.events.closeFor(instance);
     if (!instance.flowScopeKey) {
+      if (instance.parentElementInstanceKey)
+        this.calledResults.set(instance.key, this.rootVariables(instance));
       this.hooks.instanceEnded(instance, 'COMPLETED', this.rootVariables(instance));
       this.endInstanceRow(instance, 'COMPLETED');
+      this.later(() => this.completeCallingActivity(instance));
     }
     this.appendElement(instance, 'ELEMENT_COMPLETED');
     this.state.removeElement(instance);
-    const scope = this.scopeOf(instance);
     if (!scope) return;
     for (const flowId of flows) this.takeFlow(scope, flowId);
+    if (element.linkTargetId && !innerOf) this.activateElement(scope, element.linkTargetId);
     scope.activeChildren -= 1;
-    this.later(() => this.checkScope(scope));
+    if (innerOf) this.later(() => continueLoop(this, innerOf));
+    else this.later(() => this.checkScope(scope));
   }
+
+  /**
+   * Variables that arrive with a job or an event: with output mappings they become locals of the
+   * element (and only the mapped values leave it); without, they propagate.
+   */
+  mergeResult(
+    instance: ElementInstance,
+    element: FlowElement,
+    variables: Record<string, unknown>,
+  ): void {
+    if (element.outputs.length > 0) {
+      for (const [name, value] of Object.entries(variables)) this.setLocal(instance, name, value);
+    } else {
+      this.propagate(instance, variables);
+    }
+  }
+
+  /** A called process instance completed: its variables go back to the call activity, which completes. */
+  private completeCallingActivity(child: ElementInstance): void {
+    const caller = child.parentElementInstanceKey
+      ? this.state.elements.get(child.parentElementInstanceKey)
+      : undefined;
+    if (!caller) return;
+    caller.childInstanceKey = undefined;
+    const called = this.elementOf(caller).calledElement;
+    const variables = this.calledResults.get(child.key) ?? {};
+    this.calledResults.delete(child.key);
+    if (called?.propagateAllChildVariables !== false) caller.pendingVariables = variables;
+    this.completeElement(caller);
+  }
+
+  /** root variables of called instances that completed in this batch, for their callers */
+  readonly calledResults = new Map<string, Record<string, unknown>>();
 
   /** Terminates an element instance and everything inside it; the caller continues the scope. */
   terminateElement(instance: ElementInstance): void {
     for (const child of this.state.childrenOf(instance.key)) this.terminateElement(child);
+    if (instance.childInstanceKey) {
+      const child = this.state.elements.get(instance.childInstanceKey);
+      if (child) this.terminateElement(child);
+    }
+    this.events.closeFor(instance);
     if (instance.jobKey) {
       const job = this.state.jobs.get(instance.jobKey);
       if (job) {
@@ -516,12 +629,7 @@ export class Execution {
     const instance = this.state.elements.get(job.elementInstanceKey);
     if (!instance) return;
     instance.jobKey = undefined;
-    const element = this.elementOf(instance);
-    if (element.outputs.length > 0) {
-      for (const [name, value] of Object.entries(variables)) this.setLocal(instance, name, value);
-    } else {
-      this.propagate(instance, variables);
-    }
+    this.mergeResult(instance, this.elementOf(instance), variables);
     this.completeElement(instance);
   }
 

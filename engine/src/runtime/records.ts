@@ -20,7 +20,14 @@ export type RecordValueType =
   | 'JOB_BATCH'
   | 'VARIABLE'
   | 'VARIABLE_DOCUMENT'
-  | 'INCIDENT';
+  | 'INCIDENT'
+  | 'MESSAGE'
+  | 'PROCESS_MESSAGE_SUBSCRIPTION'
+  | 'TIMER'
+  | 'SIGNAL'
+  | 'SIGNAL_SUBSCRIPTION'
+  | 'ERROR'
+  | 'ESCALATION';
 
 export type RecordIntent =
   | 'CREATED'
@@ -39,7 +46,15 @@ export type RecordIntent =
   | 'ERROR_THROWN'
   | 'CANCELED'
   | 'UPDATED'
-  | 'RESOLVED';
+  | 'RESOLVED'
+  | 'PUBLISHED'
+  | 'EXPIRED'
+  | 'CORRELATED'
+  | 'DELETED'
+  | 'TRIGGERED'
+  | 'BROADCASTED'
+  | 'ESCALATED'
+  | 'NOT_ESCALATED';
 
 export interface EngineRecord {
   /** 64-bit position in the partition's stream, as a decimal string */

@@ -1,8 +1,14 @@
 /** The behavior for each kind of element; an unknown kind is a bug and fails loudly. */
 import type { BehaviorKind, FlowElement } from '../../bpmn/process-model.js';
-import { containerBehavior } from './containers.js';
+import { callActivityBehavior, containerBehavior } from './containers.js';
 import type { ElementBehavior } from './element-behavior.js';
-import { endEventBehavior, passThroughBehavior } from './events.js';
+import {
+  boundaryEventBehavior,
+  catchEventBehavior,
+  endEventBehavior,
+  eventBasedGatewayBehavior,
+  passThroughBehavior,
+} from './events.js';
 import {
   exclusiveGatewayBehavior,
   inclusiveGatewayBehavior,
@@ -21,7 +27,14 @@ const behaviors: Record<BehaviorKind, ElementBehavior> = {
   exclusiveGateway: exclusiveGatewayBehavior,
   parallelGateway: parallelGatewayBehavior,
   inclusiveGateway: inclusiveGatewayBehavior,
+  eventBasedGateway: eventBasedGatewayBehavior,
+  catchEvent: catchEventBehavior,
+  boundaryEvent: boundaryEventBehavior,
+  eventSubProcess: containerBehavior,
+  callActivity: callActivityBehavior,
 };
+
+export { multiInstanceBehavior } from './multi-instance.js';
 
 export function behaviorOf(element: FlowElement): ElementBehavior {
   const behavior = behaviors[element.behavior];

@@ -876,6 +876,130 @@ export class Engine implements GatewayEngine {
     });
   }
 
+  // --- instance modification ------------------------------------------------------------------
+
+  /**
+   * Activates elements and terminates element instances of a running process instance (Zeebe's
+   * ModifyProcessInstance). Everything is checked before anything changes.
+   */
+  async modifyProcessInstance(request: {
+    processInstanceKey: string;
+    activateInstructions: {
+      elementId: string;
+      ancestorElementInstanceKey?: string;
+      variableInstructions: { variables: Variables; scopeId?: string }[];
+    }[];
+    terminateInstructions: { elementInstanceKey: string }[];
+  }): Promise<void> {
+    for (const instruction of request.activateInstructions) {
+      for (const variables of instruction.variableInstructions)
+        this.checkVariables(variables.variables, 'variableInstructions.variables');
+    }
+    return this.submit((batch) => {
+      const root = this.state.elements.get(request.processInstanceKey);
+      if (!root || root.flowScopeKey) {
+        throw notFound(
+          `Expected to modify a process instance with key '${request.processInstanceKey}', but no such process instance was found`,
+        );
+      }
+      const model = this.state.definitions.get(root.processDefinitionKey)?.model;
+      const activations = request.activateInstructions.map((instruction, index) => {
+        const element = model?.elements.get(instruction.elementId);
+        if (!element || !element.flowScopeId) {
+          throw invalidArgument(
+            `activateInstructions[${index}].elementId: '${instruction.elementId}' is not an element of process '${root.bpmnProcessId}' that can be activated`,
+          );
+        }
+        if (
+          element.bpmnElementType === 'START_EVENT' ||
+          element.bpmnElementType === 'BOUNDARY_EVENT'
+        ) {
+          throw invalidArgument(
+            `activateInstructions[${index}].elementId: '${instruction.elementId}' is a ${element.bpmnElementType.toLowerCase().replace('_', ' ')}, which cannot be activated directly`,
+          );
+        }
+        const scope = this.modificationScope(
+          root,
+          element.flowScopeId,
+          instruction.ancestorElementInstanceKey,
+          index,
+        );
+        return { instruction, scope };
+      });
+      const terminations = request.terminateInstructions.map((instruction, index) => {
+        const instance = this.state.elements.get(instruction.elementInstanceKey);
+        if (!instance || instance.processInstanceKey !== root.key || !instance.flowScopeKey) {
+          throw notFound(
+            `terminateInstructions[${index}].elementInstanceKey: no active element instance '${instruction.elementInstanceKey}' in process instance '${root.key}'`,
+          );
+        }
+        return instance;
+      });
+      batch.append(
+        'PROCESS_INSTANCE_MODIFICATION',
+        'MODIFIED',
+        root.key,
+        {
+          processInstanceKey: root.key,
+          activateInstructions: request.activateInstructions,
+          terminateInstructions: request.terminateInstructions,
+        },
+        { processInstanceKey: root.key, elementId: root.elementId },
+      );
+      for (const { instruction, scope } of activations) {
+        for (const { variables, scopeId } of instruction.variableInstructions) {
+          const target = scopeId ? (this.findActive(root.key, scopeId) ?? scope) : root;
+          for (const [name, value] of Object.entries(variables))
+            this.execution.setLocal(target, name, value);
+        }
+        this.execution.activateElement(scope, instruction.elementId);
+      }
+      for (const instance of terminations) {
+        if (!this.state.elements.has(instance.key)) continue;
+        const scope = this.state.elements.get(instance.flowScopeKey ?? '');
+        this.execution.terminateElement(instance);
+        if (scope) this.execution.later(() => this.execution.checkScope(scope));
+      }
+    });
+  }
+
+  private modificationScope(
+    root: ElementInstance,
+    flowScopeId: string,
+    ancestorKey: string | undefined,
+    index: number,
+  ): ElementInstance {
+    if (flowScopeId === root.elementId) return root;
+    if (ancestorKey) {
+      const ancestor = this.state.elements.get(ancestorKey);
+      if (
+        !ancestor ||
+        ancestor.elementId !== flowScopeId ||
+        ancestor.processInstanceKey !== root.key
+      ) {
+        throw invalidArgument(
+          `activateInstructions[${index}].ancestorElementInstanceKey: '${ancestorKey}' is not an active instance of '${flowScopeId}'`,
+        );
+      }
+      return ancestor;
+    }
+    const active = this.findActive(root.key, flowScopeId);
+    if (!active) {
+      throw invalidArgument(
+        `activateInstructions[${index}]: the element's flow scope '${flowScopeId}' has no active instance; activate it first or give ancestorElementInstanceKey`,
+      );
+    }
+    return active;
+  }
+
+  private findActive(processInstanceKey: string, elementId: string): ElementInstance | undefined {
+    for (const instance of this.state.elements.values()) {
+      if (instance.processInstanceKey === processInstanceKey && instance.elementId === elementId)
+        return instance;
+    }
+    return undefined;
+  }
+
   // --- messages and signals ------------------------------------------------------------------
 
   async publishMessage(request: {

@@ -27,7 +27,8 @@ export type RecordValueType =
   | 'SIGNAL'
   | 'SIGNAL_SUBSCRIPTION'
   | 'ERROR'
-  | 'ESCALATION';
+  | 'ESCALATION'
+  | 'PROCESS_INSTANCE_MODIFICATION';
 
 export type RecordIntent =
   | 'CREATED'
@@ -54,7 +55,8 @@ export type RecordIntent =
   | 'TRIGGERED'
   | 'BROADCASTED'
   | 'ESCALATED'
-  | 'NOT_ESCALATED';
+  | 'NOT_ESCALATED'
+  | 'MODIFIED';
 
 export interface EngineRecord {
   /** 64-bit position in the partition's stream, as a decimal string */

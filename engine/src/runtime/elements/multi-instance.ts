@@ -88,4 +88,3 @@ export function continueLoop(execution: Execution, body: ElementInstance): void 
   }
   if (body.activeChildren === 0) execution.completeElement(body);
 }
-

@@ -466,3 +466,71 @@ describe('restart', () => {
     expect(intents.at(-1)).toBe('PROCESS_INSTANCE ELEMENT_COMPLETED durable');
   });
 });
+
+describe('instance modification', () => {
+  it('activates an element with variables and terminates another, then the instance continues', async () => {
+    const xml = bpmn(
+      'modify',
+      `<bpmn:startEvent id="s"/>${task('first', 'mod-first')}${task('second', 'mod-second')}<bpmn:endEvent id="e"/>${flow('s', 'first')}${flow('first', 'second')}${flow('second', 'e')}`,
+    );
+    const instance = await start(xml);
+    const [job] = await harness.engine.activateJobs({
+      type: 'mod-first',
+      worker: 't',
+      timeoutMs: 1000,
+      maxJobsToActivate: 1,
+    });
+    await harness.engine.modifyProcessInstance({
+      processInstanceKey: instance.processInstanceKey,
+      activateInstructions: [
+        { elementId: 'second', variableInstructions: [{ variables: { skipped: true } }] },
+      ],
+      terminateInstructions: [{ elementInstanceKey: job!.elementInstanceKey }],
+    });
+    const [second] = await complete('mod-second');
+    expect(second?.variables).toMatchObject({ skipped: true });
+    const intents = await harness.intents(instance.processInstanceKey);
+    expect(intents).toEqual(
+      expect.arrayContaining([
+        'PROCESS_INSTANCE_MODIFICATION MODIFIED modify',
+        'PROCESS_INSTANCE ELEMENT_TERMINATED first',
+      ]),
+    );
+    expect(intents.at(-1)).toBe('PROCESS_INSTANCE ELEMENT_COMPLETED modify');
+  });
+
+  it('refuses unknown elements and element instances, changing nothing', async () => {
+    const instance = await harness.engine.createProcessInstance({ bpmnProcessId: 'modify' });
+    await expect(
+      harness.engine.modifyProcessInstance({
+        processInstanceKey: instance.processInstanceKey,
+        activateInstructions: [{ elementId: 'nope', variableInstructions: [] }],
+        terminateInstructions: [],
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining("activateInstructions[0].elementId: 'nope'"),
+    });
+    await expect(
+      harness.engine.modifyProcessInstance({
+        processInstanceKey: instance.processInstanceKey,
+        activateInstructions: [],
+        terminateInstructions: [{ elementInstanceKey: '2251799813999999' }],
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('deploy-time refusals', () => {
+  it('refuses compensation, naming the element', async () => {
+    const xml = bpmn(
+      'compensate',
+      `<bpmn:startEvent id="s"/><bpmn:intermediateThrowEvent id="undo"><bpmn:compensateEventDefinition/></bpmn:intermediateThrowEvent><bpmn:endEvent id="e"/>${flow('s', 'undo')}${flow('undo', 'e')}`,
+    );
+    await expect(harness.deploy(xml)).rejects.toMatchObject({
+      message: expect.stringMatching(
+        /Element: undo\n\s+- ERROR: intermediate throw event with CompensateEventDefinition is not supported/,
+      ),
+    });
+  });
+});

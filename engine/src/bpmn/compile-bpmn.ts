@@ -694,9 +694,34 @@ class ProcessCompiler {
     let behavior: BehaviorKind = 'passThrough';
     let job: JobDefinition | undefined;
     let script: FlowElement['script'];
+    const calledDecision = extension(element, 'zeebe:CalledDecision');
     if (type === 'USER_TASK') {
       behavior = 'jobTask';
       job = this.userTaskJob(element);
+    } else if (type === 'BUSINESS_RULE_TASK' && calledDecision) {
+      const decisionId = calledDecision.decisionId as string | undefined;
+      const resultVariable = calledDecision.resultVariable as string | undefined;
+      const attrs = (calledDecision.$attrs as Record<string, string> | undefined) ?? {};
+      const bindingType = (attrs.bindingType ?? 'latest') as 'latest' | 'deployment' | 'versionTag';
+      if (!decisionId || !resultVariable) {
+        this.problem(id, "'zeebe:calledDecision' must have a decisionId and a resultVariable");
+      } else {
+        this.checkFeel(id, 'decision id', decisionId);
+        this.checkTarget(id, 'result variable', resultVariable);
+        if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) {
+          this.problem(
+            id,
+            `binding type '${bindingType}' must be latest, deployment or versionTag`,
+          );
+        }
+        behavior = 'businessRuleTask';
+        this.elements.set(id, {
+          ...this.common(element, type, behavior, scopeId),
+          ...base,
+          calledDecision: { decisionId, resultVariable, bindingType, versionTag: attrs.versionTag },
+        });
+        return;
+      }
     } else if (type === 'SCRIPT_TASK' && !taskDefinition) {
       const zeebeScript = extension(element, 'zeebe:Script');
       const expression = zeebeScript?.expression as string | undefined;
@@ -713,9 +738,6 @@ class ProcessCompiler {
         script = { expression, resultVariable };
       }
     } else if (['SERVICE_TASK', 'SEND_TASK', 'BUSINESS_RULE_TASK', 'SCRIPT_TASK'].includes(type)) {
-      if (type === 'BUSINESS_RULE_TASK' && extension(element, 'zeebe:CalledDecision')) {
-        this.problem(id, 'business rule tasks calling a decision are not supported yet');
-      }
       const jobType = taskDefinition?.type as string | undefined;
       if (!jobType || jobType.trim() === '') {
         this.problem(id, "must have a 'zeebe:taskDefinition' with a non-empty job type");

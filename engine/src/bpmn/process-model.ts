@@ -45,7 +45,8 @@ export type BehaviorKind =
   | 'catchEvent'
   | 'boundaryEvent'
   | 'eventSubProcess'
-  | 'callActivity';
+  | 'callActivity'
+  | 'businessRuleTask';
 
 /** What an event waits for or throws. Names, codes and timer values are static or FEEL. */
 export type EventDefinition =
@@ -125,6 +126,13 @@ export interface FlowElement {
   /** processes: start events with an event definition (message, timer, signal) */
   readonly eventStartIds?: readonly string[];
   readonly calledElement?: CalledElement;
+  /** business rule tasks: the decision they evaluate */
+  readonly calledDecision?: {
+    readonly decisionId: string;
+    readonly resultVariable: string;
+    readonly bindingType: 'latest' | 'deployment' | 'versionTag';
+    readonly versionTag?: string;
+  };
   /** link throw events: the link catch event they continue at */
   readonly linkTargetId?: string;
   readonly multiInstance?: MultiInstance;

@@ -18,10 +18,21 @@ export interface ProcessMetadata {
   readonly tenantId: string;
 }
 
+export interface DecisionMetadata {
+  readonly dmnDecisionId: string;
+  readonly dmnDecisionName: string;
+  readonly version: number;
+  readonly decisionKey: string;
+  readonly dmnDecisionRequirementsId: string;
+  readonly decisionRequirementsKey: string;
+  readonly tenantId: string;
+}
+
 export interface DeploymentResult {
   readonly key: string;
   readonly tenantId: string;
   readonly processes: readonly ProcessMetadata[];
+  readonly decisions?: readonly DecisionMetadata[];
 }
 
 export interface CreateInstanceRequest {

@@ -148,7 +148,10 @@ export function createGatewayService(
       return {
         key: result.key,
         tenantId: result.tenantId,
-        deployments: result.processes.map((process) => ({ process })),
+        deployments: [
+          ...result.processes.map((process) => ({ process })),
+          ...(result.decisions ?? []).map((decision) => ({ decision })),
+        ],
       };
     }),
 

@@ -30,6 +30,16 @@ export interface DeploymentRow {
     readonly resource: string;
     readonly checksum: string;
   }[];
+  readonly decisionRequirements: {
+    readonly key: string;
+    readonly id: string;
+    readonly name: string;
+    readonly version: number;
+    readonly resourceName: string;
+    readonly resource: string;
+    readonly checksum: string;
+    readonly decisions: readonly { key: string; id: string; name: string; version: number }[];
+  }[];
 }
 
 export class Batch {

@@ -5,6 +5,7 @@
  * within one batch is never written.
  */
 import type { BpmnElementType, ProcessModel } from '../bpmn/process-model.js';
+import { DecisionRegistry } from './decisions.js';
 
 export interface ElementInstance {
   readonly key: string;
@@ -99,7 +100,8 @@ export type IncidentErrorType =
   | 'IO_MAPPING_ERROR'
   | 'CONDITION_ERROR'
   | 'UNHANDLED_ERROR_EVENT'
-  | 'CALLED_ELEMENT_ERROR';
+  | 'CALLED_ELEMENT_ERROR'
+  | 'DECISION_EVALUATION_ERROR';
 
 export interface Incident {
   readonly key: string;
@@ -154,6 +156,7 @@ export class EngineState {
   readonly incidents = new Map<string, Incident>();
   readonly variables = new Map<string, Map<string, VariableEntry>>();
   readonly definitions = new Map<string, DeployedProcess>();
+  readonly decisions = new DecisionRegistry();
   readonly subscriptions = new Map<string, Subscription>();
   private readonly subscriptionIndex = new Map<string, Set<string>>();
   readonly messages = new Map<string, BufferedMessage>();

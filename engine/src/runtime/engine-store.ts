@@ -25,6 +25,19 @@ export interface PreparedBatch {
   readonly head: PartitionHead;
 }
 
+export interface StoredDecisionRequirements {
+  key: string;
+  id: string;
+  name: string;
+  version: number;
+  tenantId: string;
+  resourceName: string;
+  resource: string;
+  checksum: string;
+  deploymentKey: string;
+  decisions: { key: string; id: string; name: string; version: number }[];
+}
+
 export interface StoredDefinition {
   processDefinitionKey: string;
   bpmnProcessId: string;
@@ -126,6 +139,42 @@ export class EngineStore {
     }));
   }
 
+  async loadDecisionRequirements(): Promise<StoredDecisionRequirements[]> {
+    const { rows } = await this.writer.query<{
+      key: string;
+      id: string;
+      name: string;
+      version: number;
+      tenant_id: string;
+      resource_name: string;
+      resource: string;
+      checksum: string;
+      deployment_key: string;
+      decisions: { key: string; id: string; name: string; version: number }[];
+    }>(
+      `SELECT r.decision_requirements_key::text AS key, r.decision_requirements_id AS id, r.name, r.version,
+              r.tenant_id, r.resource_name, r.resource, r.checksum, r.deployment_key::text AS deployment_key,
+              coalesce(json_agg(json_build_object('key', d.decision_key::text, 'id', d.decision_id,
+                                                  'name', d.name, 'version', d.version))
+                       FILTER (WHERE d.decision_key IS NOT NULL), '[]') AS decisions
+         FROM engine_decision_requirements r
+         LEFT JOIN engine_decision d ON d.decision_requirements_key = r.decision_requirements_key
+        GROUP BY r.decision_requirements_key ORDER BY r.version`,
+    );
+    return rows.map((row) => ({
+      key: row.key,
+      id: row.id,
+      name: row.name,
+      version: row.version,
+      tenantId: row.tenant_id,
+      resourceName: row.resource_name,
+      resource: row.resource,
+      checksum: row.checksum,
+      deploymentKey: row.deployment_key,
+      decisions: row.decisions,
+    }));
+  }
+
   async loadState(state: EngineState): Promise<void> {
     const { rows } = await this.writer.query<{
       kind: EntityKind;
@@ -188,6 +237,41 @@ export class EngineStore {
               deployment.deployedAt,
             ],
           );
+        }
+      }
+      for (const deployment of batch.deployments) {
+        for (const requirements of deployment.decisionRequirements) {
+          await client.query(
+            `INSERT INTO engine_decision_requirements (decision_requirements_key, decision_requirements_id, name,
+               version, tenant_id, resource_name, resource, checksum, deployment_key, deployed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0))`,
+            [
+              requirements.key,
+              requirements.id,
+              requirements.name,
+              requirements.version,
+              deployment.tenantId,
+              requirements.resourceName,
+              requirements.resource,
+              requirements.checksum,
+              deployment.deploymentKey,
+              deployment.deployedAt,
+            ],
+          );
+          for (const decision of requirements.decisions) {
+            await client.query(
+              `INSERT INTO engine_decision (decision_key, decision_id, name, version, tenant_id, decision_requirements_key)
+               VALUES ($1, $2, $3, $4, $5, $6)`,
+              [
+                decision.key,
+                decision.id,
+                decision.name,
+                decision.version,
+                deployment.tenantId,
+                requirements.key,
+              ],
+            );
+          }
         }
       }
       if (changes.deletes.length > 0) {

@@ -20,11 +20,19 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import type { Pool } from '../state/database.js';
 import { compileBpmn, type CompileProblem } from '../bpmn/compile-bpmn.js';
+import { compileDmn, type CompiledDmn } from '../dmn/index.js';
+import {
+  evaluateDeployed,
+  evaluationValue,
+  type DeployedDecision,
+  type DeployedDecisionRequirements,
+} from './decisions.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import type {
   ActivatedJob,
   CreateInstanceRequest,
   CreatedInstance,
+  DecisionMetadata,
   DeploymentResult,
   GatewayEngine,
   JobStreamRequest,
@@ -165,6 +173,18 @@ export class Engine implements GatewayEngine {
         );
       }
       this.state.addDefinition({ ...stored, versionTag: model.versionTag, model });
+    }
+    for (const stored of await this.store.loadDecisionRequirements()) {
+      const compiled = await compileDmn(stored.resource);
+      const requirements: DeployedDecisionRequirements = { ...stored, compiled };
+      this.state.decisions.add(
+        requirements,
+        stored.decisions.map((decision) => ({
+          ...decision,
+          tenantId: stored.tenantId,
+          requirements,
+        })),
+      );
     }
     await this.store.loadState(this.state);
     this.execution = new Execution(this.state, this.keys, {
@@ -315,12 +335,28 @@ export class Engine implements GatewayEngine {
       throw invalidArgument('Expected at least one resource to deploy, but none was given');
     const compiled: { name: string; xml: string; processes: ProcessModel[]; checksum: string }[] =
       [];
+    const dmns: { name: string; xml: string; dmn: CompiledDmn; checksum: string }[] = [];
     const errors: string[] = [];
     for (const resource of resources) {
       const xml =
         typeof resource.content === 'string' ? resource.content : resource.content.toString('utf8');
+      if (resource.name.endsWith('.dmn')) {
+        const dmn = await compileDmn(xml);
+        if (dmn.problems.length > 0) errors.push(formatProblems(resource.name, dmn.problems));
+        else if (!dmn.id)
+          errors.push(`'${resource.name}':\n- ERROR: the DMN definitions have no id`);
+        dmns.push({
+          name: resource.name,
+          xml,
+          dmn,
+          checksum: createHash('sha256').update(xml).digest('hex'),
+        });
+        continue;
+      }
       if (!resource.name.endsWith('.bpmn') && !resource.name.endsWith('.xml')) {
-        errors.push(`'${resource.name}': only BPMN resources (.bpmn) can be deployed so far`);
+        errors.push(
+          `'${resource.name}': only BPMN (.bpmn) and DMN (.dmn) resources can be deployed`,
+        );
         continue;
       }
       const { processes, problems } = await compileBpmn(xml);
@@ -346,7 +382,13 @@ export class Engine implements GatewayEngine {
 
     return this.submit((batch) => {
       const deploymentKey = this.keys.next();
-      const row: DeploymentRow = { deploymentKey, tenantId, deployedAt: batch.now, processes: [] };
+      const row: DeploymentRow = {
+        deploymentKey,
+        tenantId,
+        deployedAt: batch.now,
+        processes: [],
+        decisionRequirements: [],
+      };
       const metadata: ProcessMetadata[] = [];
       for (const resource of compiled) {
         for (const model of resource.processes) {
@@ -383,13 +425,113 @@ export class Engine implements GatewayEngine {
           );
         }
       }
+      const decisions = dmns.flatMap((resource) =>
+        this.deployDecisions(batch, row, resource, tenantId),
+      );
       batch.deployments.push(row);
       batch.append('DEPLOYMENT', 'CREATED', deploymentKey, {
         tenantId,
-        resources: compiled.map((resource) => resource.name),
+        resources: [...compiled, ...dmns].map((resource) => resource.name),
         processesMetadata: metadata,
+        decisionsMetadata: decisions,
       });
-      return { key: deploymentKey, tenantId, processes: metadata };
+      return { key: deploymentKey, tenantId, processes: metadata, decisions };
+    });
+  }
+
+  /** A DMN resource: its requirements graph and decisions get their next versions, unless unchanged. */
+  private deployDecisions(
+    batch: Batch,
+    row: DeploymentRow,
+    resource: { name: string; xml: string; dmn: CompiledDmn; checksum: string },
+    tenantId: string,
+  ): DecisionMetadata[] {
+    const registry = this.state.decisions;
+    const latest = registry.latestRequirementsOf(tenantId, resource.dmn.id);
+    const metadataOf = (decision: DeployedDecision): DecisionMetadata => ({
+      dmnDecisionId: decision.id,
+      dmnDecisionName: decision.name,
+      version: decision.version,
+      decisionKey: decision.key,
+      dmnDecisionRequirementsId: decision.requirements.id,
+      decisionRequirementsKey: decision.requirements.key,
+      tenantId,
+    });
+    if (latest && latest.checksum === resource.checksum)
+      return registry.inRequirements(latest.key).map(metadataOf);
+    const requirements: DeployedDecisionRequirements = {
+      key: this.keys.next(),
+      id: resource.dmn.id,
+      name: resource.dmn.name || resource.dmn.id,
+      version: (latest?.version ?? 0) + 1,
+      tenantId,
+      resourceName: resource.name,
+      checksum: resource.checksum,
+      deploymentKey: row.deploymentKey,
+      compiled: resource.dmn,
+    };
+    const decisions = resource.dmn.decisions.map((decision) => ({
+      key: this.keys.next(),
+      id: decision.id,
+      name: decision.name || decision.id,
+      version: (registry.latest(tenantId, decision.id)?.version ?? 0) + 1,
+      tenantId,
+      requirements,
+    }));
+    registry.add(requirements, decisions);
+    row.decisionRequirements.push({ ...requirements, resource: resource.xml, decisions });
+    batch.append('DECISION_REQUIREMENTS', 'CREATED', requirements.key, {
+      decisionRequirementsId: requirements.id,
+      decisionRequirementsName: requirements.name,
+      decisionRequirementsVersion: requirements.version,
+      resourceName: requirements.resourceName,
+      checksum: requirements.checksum,
+      tenantId,
+    });
+    for (const decision of decisions) {
+      batch.append(
+        'DECISION',
+        'CREATED',
+        decision.key,
+        { ...metadataOf(decision) },
+        { elementId: decision.id },
+      );
+    }
+    return decisions.map(metadataOf);
+  }
+
+  /** Evaluates the latest (or the given) version of a deployed decision (Zeebe's EvaluateDecision). */
+  async evaluateDecision(request: {
+    decisionKey?: string;
+    decisionId?: string;
+    variables?: Variables;
+    tenantId?: string;
+  }): Promise<Record<string, unknown>> {
+    const variables = this.checkVariables(request.variables, 'variables');
+    const tenantId = request.tenantId || DEFAULT_TENANT;
+    return this.submit((batch) => {
+      const registry = this.state.decisions;
+      const decision = request.decisionKey
+        ? registry.decisions.get(request.decisionKey)
+        : registry.latest(tenantId, request.decisionId ?? '');
+      if (!decision) {
+        throw notFound(
+          request.decisionKey
+            ? `Expected to evaluate decision with key '${request.decisionKey}', but no such decision was found`
+            : `Expected to evaluate decision '${request.decisionId ?? ''}', but no such decision was found`,
+        );
+      }
+      const outcome = evaluateDeployed(decision, variables);
+      const key = this.keys.next();
+      const value = evaluationValue(decision, outcome, registry);
+      batch.append(
+        'DECISION_EVALUATION',
+        outcome.ok ? 'EVALUATED' : 'FAILED',
+        key,
+        { ...value, variables },
+        { elementId: decision.id },
+      );
+      return { ...value, decisionInstanceKey: key };
     });
   }
 

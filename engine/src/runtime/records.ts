@@ -28,7 +28,10 @@ export type RecordValueType =
   | 'SIGNAL_SUBSCRIPTION'
   | 'ERROR'
   | 'ESCALATION'
-  | 'PROCESS_INSTANCE_MODIFICATION';
+  | 'PROCESS_INSTANCE_MODIFICATION'
+  | 'DECISION_REQUIREMENTS'
+  | 'DECISION'
+  | 'DECISION_EVALUATION';
 
 export type RecordIntent =
   | 'CREATED'
@@ -56,7 +59,8 @@ export type RecordIntent =
   | 'BROADCASTED'
   | 'ESCALATED'
   | 'NOT_ESCALATED'
-  | 'MODIFIED';
+  | 'MODIFIED'
+  | 'EVALUATED';
 
 export interface EngineRecord {
   /** 64-bit position in the partition's stream, as a decimal string */

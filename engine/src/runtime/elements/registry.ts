@@ -14,7 +14,7 @@ import {
   inclusiveGatewayBehavior,
   parallelGatewayBehavior,
 } from './gateways.js';
-import { jobTaskBehavior, scriptTaskBehavior } from './tasks.js';
+import { businessRuleTaskBehavior, jobTaskBehavior, scriptTaskBehavior } from './tasks.js';
 
 const behaviors: Record<BehaviorKind, ElementBehavior> = {
   process: containerBehavior,
@@ -32,6 +32,7 @@ const behaviors: Record<BehaviorKind, ElementBehavior> = {
   boundaryEvent: boundaryEventBehavior,
   eventSubProcess: containerBehavior,
   callActivity: callActivityBehavior,
+  businessRuleTask: businessRuleTaskBehavior,
 };
 
 export { multiInstanceBehavior } from './multi-instance.js';

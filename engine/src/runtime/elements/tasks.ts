@@ -5,6 +5,7 @@
 import { evaluateExpression } from '../../feel/feel.js';
 import type { ElementBehavior } from './element-behavior.js';
 import { COMPLETE, WAIT, failure } from '../execution.js';
+import { evaluateDeployed, evaluationValue } from '../decisions.js';
 
 export const jobTaskBehavior: ElementBehavior = {
   activate(execution, instance, element) {
@@ -70,6 +71,61 @@ export const scriptTaskBehavior: ElementBehavior = {
     const result = evaluateExpression(script.expression, execution.visibleVariables(instance.key));
     if (!result.ok) return failure('EXTRACT_VALUE_ERROR', result.message);
     execution.propagate(instance, { [script.resultVariable]: result.value });
+    return COMPLETE;
+  },
+};
+
+/**
+ * Business rule tasks with `zeebe:calledDecision`: evaluate the deployed decision in place; the
+ * result goes to the result variable, the evaluation (inputs, matched rules, outputs) into a
+ * DECISION_EVALUATION record; a failed evaluation is an incident naming decision, rule and input.
+ */
+export const businessRuleTaskBehavior: ElementBehavior = {
+  activate(execution, instance, element) {
+    const called = element.calledDecision;
+    if (!called) throw new Error(`'${element.id}' has no called decision`);
+    const variables = execution.visibleVariables(instance.key);
+    const id = evaluateExpression(called.decisionId, variables);
+    if (!id.ok || typeof id.value !== 'string') {
+      return failure(
+        'EXTRACT_VALUE_ERROR',
+        id.ok
+          ? `Expected the decision id '${called.decisionId}' to be a string, but was ${JSON.stringify(id.value)}`
+          : id.message,
+      );
+    }
+    const registry = execution.state.decisions;
+    const decision =
+      called.bindingType === 'deployment'
+        ? registry.inDeployment(
+            instance.tenantId,
+            id.value,
+            execution.definitionOf(instance).deploymentKey,
+          )
+        : called.bindingType === 'versionTag'
+          ? undefined
+          : registry.latest(instance.tenantId, id.value);
+    if (!decision) {
+      return failure(
+        'CALLED_ELEMENT_ERROR',
+        `Expected to evaluate decision '${id.value}'${called.bindingType === 'latest' ? '' : ` (binding ${called.bindingType})`}, but no such decision is deployed`,
+      );
+    }
+    const outcome = evaluateDeployed(decision, variables);
+    execution.batch.append(
+      'DECISION_EVALUATION',
+      outcome.ok ? 'EVALUATED' : 'FAILED',
+      execution.keys.next(),
+      {
+        ...evaluationValue(decision, outcome, registry),
+        elementId: instance.elementId,
+        elementInstanceKey: instance.key,
+        processInstanceKey: instance.processInstanceKey,
+      },
+      { processInstanceKey: instance.processInstanceKey, elementId: instance.elementId },
+    );
+    if (!outcome.ok) return failure('DECISION_EVALUATION_ERROR', outcome.message);
+    instance.pendingVariables = { [called.resultVariable]: outcome.result };
     return COMPLETE;
   },
 };

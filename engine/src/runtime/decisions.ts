@@ -1,0 +1,154 @@
+/**
+ * Deployed decisions: DMN resources compiled once at deployment (decision requirements graphs,
+ * versioned by their id, each decision versioned by its id) and evaluated for business rule
+ * tasks and the EvaluateDecision command. An evaluation returns what the auditor sees: every
+ * decision evaluated, its inputs, the matched rules and the outputs.
+ */
+import { evaluateDecision, type CompiledDmn, type EvaluatedDecision } from '../dmn/index.js';
+
+export interface DeployedDecisionRequirements {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly tenantId: string;
+  readonly resourceName: string;
+  readonly checksum: string;
+  readonly deploymentKey: string;
+  readonly compiled: CompiledDmn;
+}
+
+export interface DeployedDecision {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly tenantId: string;
+  readonly requirements: DeployedDecisionRequirements;
+}
+
+export class DecisionRegistry {
+  readonly requirements = new Map<string, DeployedDecisionRequirements>();
+  readonly decisions = new Map<string, DeployedDecision>();
+  private readonly latestRequirements = new Map<string, DeployedDecisionRequirements>();
+  private readonly latestDecisions = new Map<string, DeployedDecision>();
+
+  add(requirements: DeployedDecisionRequirements, decisions: readonly DeployedDecision[]): void {
+    this.requirements.set(requirements.key, requirements);
+    const id = `${requirements.tenantId}\u0000${requirements.id}`;
+    if ((this.latestRequirements.get(id)?.version ?? 0) < requirements.version)
+      this.latestRequirements.set(id, requirements);
+    for (const decision of decisions) {
+      this.decisions.set(decision.key, decision);
+      const decisionId = `${decision.tenantId}\u0000${decision.id}`;
+      if ((this.latestDecisions.get(decisionId)?.version ?? 0) < decision.version)
+        this.latestDecisions.set(decisionId, decision);
+    }
+  }
+
+  latestRequirementsOf(tenantId: string, id: string): DeployedDecisionRequirements | undefined {
+    return this.latestRequirements.get(`${tenantId}\u0000${id}`);
+  }
+
+  latest(tenantId: string, decisionId: string): DeployedDecision | undefined {
+    return this.latestDecisions.get(`${tenantId}\u0000${decisionId}`);
+  }
+
+  /** the decisions of one requirements graph version */
+  inRequirements(requirementsKey: string): DeployedDecision[] {
+    return [...this.decisions.values()].filter((d) => d.requirements.key === requirementsKey);
+  }
+
+  inDeployment(
+    tenantId: string,
+    decisionId: string,
+    deploymentKey: string,
+  ): DeployedDecision | undefined {
+    for (const decision of this.decisions.values()) {
+      if (
+        decision.tenantId === tenantId &&
+        decision.id === decisionId &&
+        decision.requirements.deploymentKey === deploymentKey
+      )
+        return decision;
+    }
+    return undefined;
+  }
+}
+
+export interface DecisionOutcome {
+  readonly ok: boolean;
+  readonly result: unknown;
+  readonly message: string;
+  readonly failedDecisionId: string;
+  readonly evaluatedDecisions: readonly EvaluatedDecision[];
+}
+
+export function evaluateDeployed(
+  decision: DeployedDecision,
+  variables: Record<string, unknown>,
+): DecisionOutcome {
+  const evaluation = evaluateDecision(decision.requirements.compiled, decision.id, variables);
+  if (evaluation.ok) {
+    return {
+      ok: true,
+      result: evaluation.result,
+      message: '',
+      failedDecisionId: '',
+      evaluatedDecisions: evaluation.evaluatedDecisions,
+    };
+  }
+  const failed = evaluation.evaluatedDecisions.at(-1)?.decisionId ?? decision.id;
+  return {
+    ok: false,
+    result: null,
+    message: `decision '${decision.id}' (version ${decision.version}) failed: ${evaluation.message}`,
+    failedDecisionId: failed,
+    evaluatedDecisions: evaluation.evaluatedDecisions,
+  };
+}
+
+/** The record value of an evaluation, in the shape of Zeebe's DECISION_EVALUATION record and EvaluateDecision response. */
+export function evaluationValue(
+  decision: DeployedDecision,
+  outcome: DecisionOutcome,
+  registry: DecisionRegistry,
+): Record<string, unknown> {
+  const keyOf = (id: string) =>
+    registry.inRequirements(decision.requirements.key).find((d) => d.id === id);
+  return {
+    decisionKey: decision.key,
+    decisionId: decision.id,
+    decisionName: decision.name,
+    decisionVersion: decision.version,
+    decisionRequirementsId: decision.requirements.id,
+    decisionRequirementsKey: decision.requirements.key,
+    decisionOutput: JSON.stringify(outcome.result ?? null),
+    failedDecisionId: outcome.failedDecisionId,
+    failureMessage: outcome.message,
+    tenantId: decision.tenantId,
+    evaluatedDecisions: outcome.evaluatedDecisions.map((evaluated) => ({
+      decisionId: evaluated.decisionId,
+      decisionName: evaluated.decisionName,
+      decisionKey: keyOf(evaluated.decisionId)?.key ?? '',
+      decisionVersion: keyOf(evaluated.decisionId)?.version ?? decision.version,
+      decisionType: evaluated.decisionType,
+      decisionOutput: JSON.stringify(evaluated.result ?? null),
+      tenantId: decision.tenantId,
+      evaluatedInputs: evaluated.inputs.map((input) => ({
+        inputId: input.id,
+        inputName: input.name,
+        inputValue: JSON.stringify(input.value ?? null),
+      })),
+      matchedRules: evaluated.matchedRules.map((rule) => ({
+        ruleId: rule.ruleId,
+        ruleIndex: rule.ruleIndex,
+        evaluatedOutputs: Object.entries(rule.outputs).map(([name, value]) => ({
+          outputId: name,
+          outputName: name,
+          outputValue: JSON.stringify(value ?? null),
+        })),
+      })),
+    })),
+  };
+}

@@ -78,6 +78,7 @@ const KIND_OF_DEFINITION: Record<string, EventDefinition['kind']> = {
   'bpmn:ErrorEventDefinition': 'error',
   'bpmn:SignalEventDefinition': 'signal',
   'bpmn:EscalationEventDefinition': 'escalation',
+  'bpmn:CompensateEventDefinition': 'compensation',
 };
 
 const VARIABLE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -218,6 +219,35 @@ class ProcessCompiler {
       }
     }
     this.resolveLinks(children);
+    this.resolveCompensation(scope, children);
+  }
+
+  /**
+   * A compensation boundary event is associated (not connected by a sequence flow) with the
+   * handler that undoes its activity; the activity learns its handler.
+   */
+  private resolveCompensation(scope: ModdleElement, children: ModdleElement[]): void {
+    const associations = ((scope.artifacts as ModdleElement[] | undefined) ?? []).filter(
+      (artifact) => artifact.$type === 'bpmn:Association',
+    );
+    for (const child of children) {
+      if (child.isForCompensation) this.patch(child.id ?? '', { isForCompensation: true });
+      if (child.$type !== 'bpmn:BoundaryEvent') continue;
+      if (eventDefinitions(child)[0]?.$type !== 'bpmn:CompensateEventDefinition') continue;
+      const association = associations.find(
+        (a) => (a.sourceRef as ModdleElement | undefined)?.id === child.id,
+      );
+      const handler = association?.targetRef as ModdleElement | undefined;
+      if (!handler?.isForCompensation) {
+        this.problem(
+          child.id,
+          'a compensation boundary event must be associated with a compensation handler (an activity marked isForCompensation)',
+        );
+        continue;
+      }
+      const attachedId = (child.attachedToRef as ModdleElement | undefined)?.id ?? '';
+      this.patch(attachedId, { compensationHandlerId: handler.id });
+    }
   }
 
   /** A link throw event continues at the link catch event of the same name in its scope. */
@@ -371,7 +401,7 @@ class ProcessCompiler {
       const interrupting = element.cancelActivity !== false;
       const event = this.eventDefinition(
         element,
-        ['message', 'timer', 'error', 'signal', 'escalation'],
+        ['message', 'timer', 'error', 'signal', 'escalation', 'compensation'],
         'boundary',
       );
       if (event?.kind === 'error' && !interrupting)
@@ -473,13 +503,18 @@ class ProcessCompiler {
         });
         return;
       }
+      case 'bpmn:CompensateEventDefinition':
       case 'bpmn:ErrorEventDefinition':
       case 'bpmn:EscalationEventDefinition':
       case 'bpmn:SignalEventDefinition': {
         if (definition.$type === 'bpmn:ErrorEventDefinition' && !isEnd) {
           this.problem(id, 'an error can only be thrown by an end event');
         }
-        const event = this.eventDefinition(element, ['error', 'escalation', 'signal'], 'throw');
+        const event = this.eventDefinition(
+          element,
+          ['error', 'escalation', 'signal', 'compensation'],
+          'throw',
+        );
         if (event?.kind === 'error' && !event.errorCode)
           this.problem(id, 'an error end event must reference an error with an error code');
         this.elements.set(id, { ...common, event, throws: true });
@@ -533,6 +568,11 @@ class ProcessCompiler {
           ?.escalationCode as string | undefined;
         return { kind, escalationCode: escalationCode || undefined };
       }
+      case 'compensation':
+        return {
+          kind,
+          activityId: (definition.activityRef as ModdleElement | undefined)?.id,
+        };
       case 'signal': {
         const signalName = (definition.signalRef as ModdleElement | undefined)?.name;
         if (!signalName) this.problem(id, 'a signal event must reference a signal with a name');

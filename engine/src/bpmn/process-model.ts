@@ -59,7 +59,8 @@ export type EventDefinition =
   | { readonly kind: 'error'; readonly errorCode?: string }
   | { readonly kind: 'signal'; readonly signalName: string }
   | { readonly kind: 'escalation'; readonly escalationCode?: string }
-  | { readonly kind: 'terminate' };
+  | { readonly kind: 'terminate' }
+  | { readonly kind: 'compensation'; readonly activityId?: string };
 
 export interface MultiInstance {
   readonly sequential: boolean;
@@ -133,6 +134,10 @@ export interface FlowElement {
     readonly bindingType: 'latest' | 'deployment' | 'versionTag';
     readonly versionTag?: string;
   };
+  /** activities with a compensation boundary event: the activity that undoes them */
+  readonly compensationHandlerId?: string;
+  /** compensation handlers: run only by compensation, never by a sequence flow */
+  readonly isForCompensation?: boolean;
   /** link throw events: the link catch event they continue at */
   readonly linkTargetId?: string;
   readonly multiInstance?: MultiInstance;

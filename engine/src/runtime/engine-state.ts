@@ -39,6 +39,12 @@ export interface ElementInstance {
   loop?: { items: unknown[]; next: number };
   /** inner instance of a multi-instance body: its position (0-based) */
   loopIndex?: number;
+  /** scopes: completed activities that have a compensation handler, in completion order */
+  compensable?: { elementId: string; handlerId: string }[];
+  /** a running compensation handler: the compensation throw event waiting for it */
+  compensationFor?: string;
+  /** a compensation throw event: handlers still running */
+  waitingHandlers?: number;
 }
 
 export interface Subscription {

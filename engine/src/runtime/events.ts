@@ -411,6 +411,41 @@ export class Events {
     return undefined;
   }
 
+  // --- compensation ---------------------------------------------------------------------------
+
+  /**
+   * A compensation throw event: starts the handlers of the completed activities of its scope
+   * (or of one activity), most recently completed first, all at once as in Zeebe; returns how
+   * many started. The throw event waits until they have all completed.
+   */
+  compensate(thrower: ElementInstance, activityId: string | undefined): number {
+    const scope = thrower.flowScopeKey ? this.state.elements.get(thrower.flowScopeKey) : undefined;
+    if (!scope?.compensable?.length) return 0;
+    const chosen = scope.compensable.filter(
+      (entry) => !activityId || entry.elementId === activityId,
+    );
+    scope.compensable = scope.compensable.filter((entry) => !chosen.includes(entry));
+    this.state.touchElement(scope);
+    thrower.waitingHandlers = chosen.length;
+    for (const entry of chosen.reverse()) {
+      const handler = this.execution.activateElement(scope, entry.handlerId);
+      handler.compensationFor = thrower.key;
+      this.state.touchElement(handler);
+    }
+    return chosen.length;
+  }
+
+  /** A compensation handler completed: the throw event continues once all of its handlers have. */
+  handlerCompleted(handler: ElementInstance): void {
+    const thrower = handler.compensationFor
+      ? this.state.elements.get(handler.compensationFor)
+      : undefined;
+    if (!thrower) return;
+    thrower.waitingHandlers = (thrower.waitingHandlers ?? 1) - 1;
+    this.state.touchElement(thrower);
+    if (thrower.waitingHandlers <= 0) this.execution.completeElement(thrower);
+  }
+
   // --- messages and signals ---------------------------------------------------------------------
 
   /** Correlates a published message; returns the processes it correlated to. */

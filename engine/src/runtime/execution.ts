@@ -246,6 +246,14 @@ export class Execution {
           [element.multiInstance.outputCollection]: collection?.value ?? [],
         });
     }
+    if (element.compensationHandlerId && scope && !innerOf) {
+      (scope.compensable ??= []).push({
+        elementId: element.id,
+        handlerId: element.compensationHandlerId,
+      });
+      this.state.touchElement(scope);
+    }
+    if (instance.compensationFor) this.later(() => this.events.handlerCompleted(instance));
     const flows = innerOf ? [] : (instance.selectedFlows ?? element.outgoing);
     this.events.closeFor(instance);
     if (!instance.flowScopeKey) {

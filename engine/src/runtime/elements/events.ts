@@ -45,6 +45,9 @@ function throwEvent(
       `Expected to throw an error event with the code '${String(code.value)}', but it was not caught. No error events are available in the scope.`,
     );
   }
+  if (event.kind === 'compensation') {
+    return execution.events.compensate(instance, event.activityId) > 0 ? WAIT : undefined;
+  }
   if (event.kind === 'escalation') {
     execution.events.throwEscalation(instance, event.escalationCode ?? '');
     return undefined;

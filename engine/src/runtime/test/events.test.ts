@@ -521,15 +521,56 @@ describe('instance modification', () => {
   });
 });
 
-describe('deploy-time refusals', () => {
-  it('refuses compensation, naming the element', async () => {
+describe('compensation', () => {
+  // Camunda 8 "Compensation events": a throw event invokes the handlers of the completed
+  // activities of its scope (all at once; here started most recently completed first) and waits
+  // for them; handlers of activities that did not complete are not invoked.
+  it('undoes completed activities, then continues', async () => {
+    const undoable = (id: string) =>
+      `${task(id, `comp-${id}`)}<bpmn:boundaryEvent id="${id}-comp" attachedToRef="${id}"><bpmn:compensateEventDefinition/></bpmn:boundaryEvent>` +
+      `<bpmn:serviceTask id="undo-${id}" isForCompensation="true"><bpmn:extensionElements><zeebe:taskDefinition type="undo-${id}"/></bpmn:extensionElements></bpmn:serviceTask>` +
+      `<bpmn:association id="${id}-assoc" associationDirection="One" sourceRef="${id}-comp" targetRef="undo-${id}"/>`;
     const xml = bpmn(
-      'compensate',
-      `<bpmn:startEvent id="s"/><bpmn:intermediateThrowEvent id="undo"><bpmn:compensateEventDefinition/></bpmn:intermediateThrowEvent><bpmn:endEvent id="e"/>${flow('s', 'undo')}${flow('undo', 'e')}`,
+      'booking',
+      `<bpmn:startEvent id="s"/>${undoable('hotel')}${undoable('flight')}
+       <bpmn:intermediateThrowEvent id="cancel-all"><bpmn:compensateEventDefinition/></bpmn:intermediateThrowEvent><bpmn:endEvent id="e"/>
+       ${flow('s', 'hotel')}${flow('hotel', 'flight')}${flow('flight', 'cancel-all')}${flow('cancel-all', 'e')}`,
+    );
+    const instance = await start(xml);
+    await complete('comp-hotel');
+    await complete('comp-flight');
+    let intents = await harness.intents(instance.processInstanceKey);
+    const activated = intents.filter((i) =>
+      i.startsWith('PROCESS_INSTANCE ELEMENT_ACTIVATED undo-'),
+    );
+    expect(activated).toEqual([
+      'PROCESS_INSTANCE ELEMENT_ACTIVATED undo-flight',
+      'PROCESS_INSTANCE ELEMENT_ACTIVATED undo-hotel',
+    ]);
+    expect(await ended(instance.processInstanceKey, 'booking')).toBe(false);
+    expect(await complete('undo-flight')).toHaveLength(1);
+    expect(await ended(instance.processInstanceKey, 'booking')).toBe(false);
+    expect(await complete('undo-hotel')).toHaveLength(1);
+    intents = await harness.intents(instance.processInstanceKey);
+    // the throw event completes only after both handlers did
+    const thrown = intents.indexOf('PROCESS_INSTANCE ELEMENT_COMPLETED cancel-all');
+    expect(thrown).toBeGreaterThan(
+      intents.indexOf('PROCESS_INSTANCE ELEMENT_COMPLETED undo-hotel'),
+    );
+    expect(thrown).toBeGreaterThan(
+      intents.indexOf('PROCESS_INSTANCE ELEMENT_COMPLETED undo-flight'),
+    );
+    expect(intents.at(-1)).toBe('PROCESS_INSTANCE ELEMENT_COMPLETED booking');
+  });
+
+  it('refuses a compensation boundary event without a handler, naming it', async () => {
+    const xml = bpmn(
+      'no-handler',
+      `<bpmn:startEvent id="s"/>${task('a', 'nh-a')}<bpmn:boundaryEvent id="a-comp" attachedToRef="a"><bpmn:compensateEventDefinition/></bpmn:boundaryEvent><bpmn:endEvent id="e"/>${flow('s', 'a')}${flow('a', 'e')}`,
     );
     await expect(harness.deploy(xml)).rejects.toMatchObject({
       message: expect.stringMatching(
-        /Element: undo\n\s+- ERROR: intermediate throw event with CompensateEventDefinition is not supported/,
+        /Element: a-comp\n\s+- ERROR: a compensation boundary event must be associated/,
       ),
     });
   });

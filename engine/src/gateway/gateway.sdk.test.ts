@@ -453,3 +453,198 @@ describe('SetVariables', () => {
     );
   });
 });
+
+describe('messages and signals', () => {
+  /** A BPMN file around a process body; `roots` declares its messages and signals. */
+  const bpmn = (id: string, body: string, roots: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d-${id}" targetNamespace="t">
+${roots}
+<bpmn:process id="${id}" isExecutable="true">${body}</bpmn:process>
+</bpmn:definitions>`;
+  const flow = (from: string, to: string) =>
+    `<bpmn:sequenceFlow id="${from}-${to}" sourceRef="${from}" targetRef="${to}"/>`;
+  const message = (name: string, correlationKey?: string) =>
+    `<bpmn:message id="m" name="${name}">${correlationKey ? `<bpmn:extensionElements><zeebe:subscription correlationKey="${correlationKey}"/></bpmn:extensionElements>` : ''}</bpmn:message>`;
+  /** start → catch event with `definition` → end */
+  const waitFor = (id: string, definition: string, roots: string) =>
+    bpmn(
+      id,
+      `<bpmn:startEvent id="s"/><bpmn:intermediateCatchEvent id="wait">${definition}</bpmn:intermediateCatchEvent><bpmn:endEvent id="e"/>${flow('s', 'wait')}${flow('wait', 'e')}`,
+      roots,
+    );
+
+  async function deploy(xml: string, bpmnProcessId: string) {
+    await harness.zeebe.deployResource({
+      process: Buffer.from(xml),
+      name: `${bpmnProcessId}.bpmn`,
+    });
+  }
+
+  async function deployPaymentWait() {
+    const bpmnProcessId = `await-payment-${++counter}`;
+    const name = `payment-received-${counter}`;
+    await deploy(
+      waitFor(
+        bpmnProcessId,
+        '<bpmn:messageEventDefinition messageRef="m"/>',
+        message(name, '=orderId'),
+      ),
+      bpmnProcessId,
+    );
+    return { bpmnProcessId, name };
+  }
+
+  const variableValue = (records: EngineRecord[], name: string) =>
+    records.find((r) => r.valueType === 'VARIABLE' && r.value.name === name)?.value.value;
+
+  it('PublishMessage correlates to the instance waiting with its correlation key, with its variables', async () => {
+    // given
+    const { bpmnProcessId, name } = await deployPaymentWait();
+    const waiting = await harness.zeebe.createProcessInstance({
+      bpmnProcessId,
+      variables: { orderId: 'A-17' },
+    });
+    const other = await harness.zeebe.createProcessInstance({
+      bpmnProcessId,
+      variables: { orderId: 'B-2' },
+    });
+
+    // when
+    const published = await harness.zeebe.publishMessage({
+      name,
+      correlationKey: 'A-17',
+      variables: { amount: 42, paidBy: 'card' },
+    });
+
+    // then
+    expect(published).toMatchObject({ key: expect.stringMatching(/^\d+$/), tenantId: '<default>' });
+    const seen = await eventually(waiting.processInstanceKey, completedProcess(bpmnProcessId));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'PROCESS_MESSAGE_SUBSCRIPTION CORRELATED wait',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED wait',
+      ]),
+    );
+    const records = await harness.records(waiting.processInstanceKey);
+    expect(variableValue(records, 'amount')).toBe('42');
+    expect(variableValue(records, 'paidBy')).toBe('"card"');
+    // the instance with another correlation key still waits
+    expect(await intents(other.processInstanceKey)).not.toContain(
+      'PROCESS_MESSAGE_SUBSCRIPTION CORRELATED wait',
+    );
+  });
+
+  it('a buffered message correlates to an instance started later; its id is refused again with ALREADY_EXISTS', async () => {
+    // given
+    const { bpmnProcessId, name } = await deployPaymentWait();
+    const messageId = `payment-${counter}`;
+    const client = zeebeClient(harness.address, { ZEEBE_GRPC_CLIENT_RETRY: false });
+
+    // when
+    try {
+      await client.publishMessage({
+        name,
+        correlationKey: 'C-3',
+        messageId,
+        timeToLive: 60_000,
+        variables: { amount: 7 },
+      });
+      const duplicate = client.publishMessage({
+        name,
+        correlationKey: 'C-3',
+        messageId,
+        timeToLive: 60_000,
+        variables: { amount: 8 },
+      });
+
+      // then
+      await expect(duplicate).rejects.toThrow(/ALREADY_EXISTS[\s\S]*payment-/);
+    } finally {
+      await client.close();
+    }
+    const { processInstanceKey } = await harness.zeebe.createProcessInstance({
+      bpmnProcessId,
+      variables: { orderId: 'C-3' },
+    });
+    await eventually(processInstanceKey, completedProcess(bpmnProcessId));
+    expect(variableValue(await harness.records(processInstanceKey), 'amount')).toBe('7');
+    const published = (await harness.records()).filter(
+      (r) =>
+        r.valueType === 'MESSAGE' && r.intent === 'PUBLISHED' && r.value.messageId === messageId,
+    );
+    expect(published).toHaveLength(1);
+  });
+
+  it('a message start event creates an instance with the message variables', async () => {
+    // given
+    const bpmnProcessId = `letter-${++counter}`;
+    const name = `letter-arrived-${counter}`;
+    await deploy(
+      bpmn(
+        bpmnProcessId,
+        `<bpmn:startEvent id="arrived"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent><bpmn:endEvent id="e"/>${flow('arrived', 'e')}`,
+        message(name),
+      ),
+      bpmnProcessId,
+    );
+
+    // when
+    await harness.zeebe.publishMessage({
+      name,
+      correlationKey: 'customer-1',
+      variables: { sender: 'Erika Mustermann' },
+    });
+
+    // then
+    const started = (await harness.records()).find(
+      (r) =>
+        r.valueType === 'PROCESS_INSTANCE' &&
+        r.intent === 'ELEMENT_ACTIVATED' &&
+        r.elementId === bpmnProcessId,
+    );
+    expect(started?.processInstanceKey).toMatch(/^\d+$/);
+    const seen = await eventually(started!.processInstanceKey!, completedProcess(bpmnProcessId));
+    expect(seen).toContain('PROCESS_INSTANCE ELEMENT_COMPLETED arrived');
+    expect(variableValue(await harness.records(started!.processInstanceKey), 'sender')).toBe(
+      '"Erika Mustermann"',
+    );
+  });
+
+  it('BroadcastSignal reaches every instance waiting at a signal catch event', async () => {
+    // given
+    const bpmnProcessId = `await-signal-${++counter}`;
+    const signalName = `resume-${counter}`;
+    await deploy(
+      waitFor(
+        bpmnProcessId,
+        '<bpmn:signalEventDefinition signalRef="sig"/>',
+        `<bpmn:signal id="sig" name="${signalName}"/>`,
+      ),
+      bpmnProcessId,
+    );
+    const waiting = await Promise.all(
+      [1, 2].map(() => harness.zeebe.createProcessInstance({ bpmnProcessId, variables: {} })),
+    );
+
+    // when
+    const broadcast = await harness.zeebe.broadcastSignal({
+      signalName,
+      variables: { resumedBy: 'operator' },
+    });
+
+    // then
+    expect(broadcast.key).toMatch(/^\d+$/);
+    for (const { processInstanceKey } of waiting) {
+      const seen = await eventually(processInstanceKey, completedProcess(bpmnProcessId));
+      expect(seen).toContain('SIGNAL_SUBSCRIPTION CORRELATED wait');
+      expect(variableValue(await harness.records(processInstanceKey), 'resumedBy')).toBe(
+        '"operator"',
+      );
+    }
+    const broadcasted = (await harness.records()).find(
+      (r) => r.valueType === 'SIGNAL' && r.intent === 'BROADCASTED' && r.key === broadcast.key,
+    );
+    expect(broadcasted?.value).toMatchObject({ signalName });
+  });
+});

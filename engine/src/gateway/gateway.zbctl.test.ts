@@ -12,6 +12,21 @@ const ZBCTL = fileURLToPath(
 );
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/one-task.bpmn', import.meta.url));
 
+/** start → message catch for `payment-received`, correlated by the instance's `orderId` → end */
+const AWAIT_PAYMENT = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d-await-payment" targetNamespace="t">
+  <bpmn:message id="m" name="payment-received">
+    <bpmn:extensionElements><zeebe:subscription correlationKey="=orderId"/></bpmn:extensionElements>
+  </bpmn:message>
+  <bpmn:process id="await-payment" isExecutable="true">
+    <bpmn:startEvent id="s"/>
+    <bpmn:intermediateCatchEvent id="paid"><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="e"/>
+    <bpmn:sequenceFlow id="s-paid" sourceRef="s" targetRef="paid"/>
+    <bpmn:sequenceFlow id="paid-e" sourceRef="paid" targetRef="e"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+
 let harness: GatewayHarness;
 beforeAll(async () => {
   harness = await startGatewayHarness();
@@ -192,6 +207,43 @@ describe('zbctl', () => {
     expect(await intents(processInstanceKey)).toContain(
       'PROCESS_INSTANCE ELEMENT_TERMINATED one-task',
     );
+  });
+
+  it('publish message correlates to the waiting instance, which completes with its variables', async () => {
+    // given an instance waiting for the payment of its order
+    await harness.engine.deployResources([{ name: 'await-payment.bpmn', content: AWAIT_PAYMENT }]);
+    const created = await zbctlJson(
+      'create',
+      'instance',
+      'await-payment',
+      '--variables',
+      '{"orderId":"A-17"}',
+    );
+    const processInstanceKey = String(created.processInstanceKey);
+
+    // when
+    const published = await zbctlJson(
+      'publish',
+      'message',
+      'payment-received',
+      '--correlationKey',
+      'A-17',
+      '--variables',
+      '{"amount":42}',
+    );
+
+    // then
+    expect(published).toMatchObject({ key: expect.stringMatching(/^\d+$/), tenantId: '<default>' });
+    expect(await intents(processInstanceKey)).toEqual(
+      expect.arrayContaining([
+        'PROCESS_MESSAGE_SUBSCRIPTION CORRELATED paid',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED await-payment',
+      ]),
+    );
+    const amount = (await harness.records(processInstanceKey)).find(
+      (r) => r.valueType === 'VARIABLE' && r.value.name === 'amount',
+    );
+    expect(amount?.value.value).toBe('42');
   });
 
   it('a command the engine rejects exits non-zero and prints the status', async () => {

@@ -15,8 +15,16 @@ import { sessionUser } from './api/auth/auth.middleware.js';
 import { authRoutes } from './api/auth/auth.routes.js';
 import { ensureFirstAdmin } from './api/auth/first-admin.js';
 import { UsersRepository } from './api/auth/users.repository.js';
+import { DecisionDraftsRepository } from './api/decisions/decision-drafts.repository.js';
+import { decisionsOpenApi, decisionsRoutes } from './api/decisions/decisions.routes.js';
+import { DeployedDecisionsRepository } from './api/decisions/deployed-decisions.repository.js';
 import { DraftsRepository } from './api/drafts/drafts.repository.js';
 import { draftsRoutes } from './api/drafts/drafts.routes.js';
+import { FormDraftsRepository } from './api/forms/form-drafts.repository.js';
+import { FormUsageRepository } from './api/forms/form-usage.repository.js';
+import { FormVersionsRepository } from './api/forms/form-versions.repository.js';
+import { formsOpenApi } from './api/forms/forms.openapi.js';
+import { formsRoutes } from './api/forms/forms.routes.js';
 import { dashboardOpenApi, dashboardRoutes } from './api/dashboard/dashboard.routes.js';
 import { instancesOpenApi, instancesRoutes } from './api/instances/instances.routes.js';
 import { ProcessInstancesRepository } from './api/instances/process-instances.repository.js';
@@ -104,9 +112,27 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         }),
         instancesRoutes({ engine, instances: new ProcessInstancesRepository(database.pool) }),
         dashboardRoutes(database.pool),
+        decisionsRoutes({
+          engine,
+          drafts: new DecisionDraftsRepository(database.pool),
+          deployed: new DeployedDecisionsRepository(database.pool),
+        }),
         // Each router's OpenAPI paths; a new router adds its contribution here.
-        openApiRoutes([processesOpenApi, instancesOpenApi, dashboardOpenApi, tasksOpenApi]),
+        openApiRoutes([
+          processesOpenApi,
+          instancesOpenApi,
+          dashboardOpenApi,
+          tasksOpenApi,
+          decisionsOpenApi,
+          formsOpenApi,
+        ]),
         tasksRoutes(tasklist),
+        formsRoutes({
+          drafts: new FormDraftsRepository(database.pool),
+          versions: new FormVersionsRepository(database.pool),
+          usage: new FormUsageRepository(database.pool),
+          tasklist,
+        }),
         webAppRoutes(),
       ],
     });

@@ -1,0 +1,274 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { decisionTable, dmnXml } from '../../dmn/__fixtures__/dmn-xml.js';
+import { signInAgents, type Agents } from '../../testing/api-agent.js';
+import { startKontorHarness, type KontorHarness } from '../../testing/kontor-harness.js';
+
+/** The partner rules of the seed: FIRST over region and amount, built in a few lines. */
+const partnerRules = (hitPolicy = 'FIRST', lastPartner = '"Allround AG"') =>
+  dmnXml(
+    decisionTable({
+      id: 'partner',
+      name: 'Partner',
+      hitPolicy,
+      inputs: [
+        { label: 'Region', expression: 'region', typeRef: 'string' },
+        { label: 'Amount', expression: 'amount', typeRef: 'number' },
+      ],
+      outputs: [{ name: 'partner', typeRef: 'string' }],
+      rules: [
+        ['"north"', '-', '"Nordhaus"'],
+        ['-', '>= 10000', '"Expert Partners"'],
+        ['-', '-', lastPartner],
+      ],
+    }),
+  );
+
+describe('decisions API', () => {
+  let harness: KontorHarness;
+  let agents: Agents;
+
+  beforeAll(async () => {
+    harness = await startKontorHarness();
+    agents = await signInAgents(harness);
+  });
+  beforeEach(() => harness.database.pool.query('TRUNCATE decision_draft RESTART IDENTITY'));
+  afterAll(() => harness?.close());
+
+  const create = (name = 'Partner rules', xml = partnerRules()) =>
+    agents.analyst.post('/api/decision-drafts', { name, dmnXml: xml });
+
+  describe('POST /api/decision-drafts', () => {
+    it('creates a draft at revision 1 for an analyst', async () => {
+      const res = await create();
+      expect(res.status).toBe(201);
+      expect(res.headers.get('location')).toBe(`/api/decision-drafts/${res.body.id}`);
+      expect(res.body).toMatchObject({
+        name: 'Partner rules',
+        revision: 1,
+        updatedBy: 'analyst-agent',
+        dmnXml: partnerRules(),
+      });
+    });
+
+    it('names every JSON path that is wrong', async () => {
+      const res = await agents.analyst.post('/api/decision-drafts', { name: '', bpmnXml: 'x' });
+      expect(res.status).toBe(400);
+      expect(res.body.problems).toEqual([
+        { path: '/dmnXml', message: 'is required' },
+        { path: '/bpmnXml', message: 'is not allowed' },
+        { path: '/name', message: 'must NOT have fewer than 1 characters' },
+      ]);
+    });
+
+    it('is refused to caseworkers, auditors and anonymous callers; admins may', async () => {
+      const body = { name: 'x', dmnXml: partnerRules() };
+      expect((await agents.caseworker.post('/api/decision-drafts', body)).status).toBe(403);
+      expect((await agents.auditor.post('/api/decision-drafts', body)).status).toBe(403);
+      expect((await agents.anonymous.post('/api/decision-drafts', body)).status).toBe(401);
+      expect((await agents.admin.post('/api/decision-drafts', body)).status).toBe(201);
+    });
+  });
+
+  describe('GET /api/decision-drafts', () => {
+    it('pages through the drafts, newest first, without their DMN', async () => {
+      for (const name of ['a', 'b', 'c']) await create(name);
+      const res = await agents.analyst.get('/api/decision-drafts?limit=2&offset=0');
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(3);
+      expect(res.body.items.map((d: { name: string }) => d.name)).toEqual(['c', 'b']);
+      expect(res.body.items[0].dmnXml).toBeUndefined();
+    });
+
+    it('rejects a page size out of range, and caseworkers', async () => {
+      expect((await agents.analyst.get('/api/decision-drafts?limit=0')).body.message).toBe(
+        "Query parameter 'limit' must be a whole number from 1 to 200, but was '0'",
+      );
+      expect((await agents.caseworker.get('/api/decision-drafts')).status).toBe(403);
+    });
+  });
+
+  describe('GET /api/decision-drafts/:id and /api/decision-drafts/:id/dmn', () => {
+    it('returns the draft, and the DMN as a download', async () => {
+      const { body: draft } = await create('Partner rules 2');
+      expect((await agents.analyst.get(`/api/decision-drafts/${draft.id}`)).body).toEqual(draft);
+      const file = await agents.analyst.get(`/api/decision-drafts/${draft.id}/dmn`);
+      expect(file.headers.get('content-disposition')).toBe(
+        'attachment; filename=Partner-rules-2.dmn',
+      );
+      expect(file.body).toBe(partnerRules());
+    });
+
+    it('answers 404 for an unknown or malformed id, and 403 to auditors', async () => {
+      expect((await agents.analyst.get('/api/decision-drafts/999')).status).toBe(404);
+      expect((await agents.analyst.get('/api/decision-drafts/abc')).body.message).toBe(
+        "No decision draft with id 'abc'",
+      );
+      expect((await agents.auditor.get('/api/decision-drafts/1/dmn')).status).toBe(403);
+    });
+  });
+
+  describe('PUT /api/decision-drafts/:id', () => {
+    it('saves a new revision and refuses a save based on an outdated one', async () => {
+      const { body: draft } = await create();
+      const first = await agents.analyst.put(`/api/decision-drafts/${draft.id}`, {
+        name: 'Renamed',
+        dmnXml: partnerRules('UNIQUE'),
+        basedOnRevision: 1,
+      });
+      expect(first.body).toMatchObject({ name: 'Renamed', revision: 2 });
+      const stale = await agents.admin.put(`/api/decision-drafts/${draft.id}`, {
+        name: 'Other',
+        dmnXml: partnerRules(),
+        basedOnRevision: 1,
+      });
+      expect(stale.status).toBe(409);
+      expect(stale.body.currentRevision).toBe(2);
+      expect((await agents.caseworker.put(`/api/decision-drafts/${draft.id}`, {})).status).toBe(
+        403,
+      );
+    });
+
+    it('answers 404 for a draft that does not exist', async () => {
+      const res = await agents.analyst.put('/api/decision-drafts/77', {
+        name: 'x',
+        dmnXml: partnerRules(),
+        basedOnRevision: 1,
+      });
+      expect(res.status).toBe(404);
+    });
+  });
+
+  describe('DELETE /api/decision-drafts/:id', () => {
+    it('deletes once, then answers 404', async () => {
+      const { body: draft } = await create();
+      expect((await agents.auditor.delete(`/api/decision-drafts/${draft.id}`)).status).toBe(403);
+      expect((await agents.analyst.delete(`/api/decision-drafts/${draft.id}`)).status).toBe(204);
+      expect((await agents.analyst.delete(`/api/decision-drafts/${draft.id}`)).status).toBe(404);
+    });
+  });
+
+  describe('POST /api/decisions/evaluate', () => {
+    const evaluate = (
+      cases: Record<string, unknown>[],
+      xml = partnerRules(),
+      decisionId = 'partner',
+    ) =>
+      agents.analyst.post('/api/decisions/evaluate', {
+        dmnXml: xml,
+        decisionId,
+        cases: cases.map((variables) => ({ variables })),
+      });
+
+    it('evaluates every case and names the rules that fired', async () => {
+      const res = await evaluate([
+        { region: 'north', amount: 50_000 },
+        { region: 'south', amount: 50_000 },
+        { region: 'west', amount: 10 },
+      ]);
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: { result: unknown }) => r.result)).toEqual([
+        'Nordhaus',
+        'Expert Partners',
+        'Allround AG',
+      ]);
+      expect(res.body.results[1].evaluatedDecisions[0]).toMatchObject({
+        decisionId: 'partner',
+        matchedRules: [{ ruleId: 'r2', ruleIndex: 2, outputs: { partner: 'Expert Partners' } }],
+        inputs: [
+          { name: 'Region', value: 'south' },
+          { name: 'Amount', value: 50_000 },
+        ],
+      });
+    });
+
+    it('reports a UNIQUE table whose rules overlap as a failed case, naming the rules', async () => {
+      const res = await evaluate([{ region: 'north', amount: 5 }], partnerRules('UNIQUE'));
+      expect(res.body.results[0].ok).toBe(false);
+      expect(res.body.results[0].message).toMatch(/UNIQUE.*'r1'.*'r3'/);
+    });
+
+    it('answers 400 with the problems of a model that does not compile', async () => {
+      const res = await evaluate([{}], partnerRules('FIRST', '"unclosed'));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_dmn');
+      expect(res.body.problems).toEqual([
+        expect.objectContaining({ elementId: expect.stringContaining('r3') }),
+      ]);
+    });
+
+    it('names the decisions of the model when the id is unknown', async () => {
+      const res = await evaluate([{}], partnerRules(), 'nope');
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe(
+        "decisionId must name a decision of the model ('partner'), but was 'nope'",
+      );
+    });
+
+    it('refuses an empty list of cases, and other roles', async () => {
+      expect((await evaluate([])).body.problems).toEqual([
+        { path: '/cases', message: 'must NOT have fewer than 1 items' },
+      ]);
+      const body = { dmnXml: partnerRules(), decisionId: 'partner', cases: [{ variables: {} }] };
+      expect((await agents.caseworker.post('/api/decisions/evaluate', body)).status).toBe(403);
+      expect((await agents.anonymous.post('/api/decisions/evaluate', body)).status).toBe(401);
+    });
+  });
+
+  describe('POST /api/decision-deployments and GET /api/decision-definitions', () => {
+    it('deploys a draft as version 1, keeps the version for an unchanged model, lists versions', async () => {
+      // given
+      const { body: draft } = await create();
+      // when
+      const first = await agents.analyst.post('/api/decision-deployments', { draftId: draft.id });
+      const again = await agents.analyst.post('/api/decision-deployments', { draftId: draft.id });
+      await agents.analyst.put(`/api/decision-drafts/${draft.id}`, {
+        name: 'Partner rules',
+        dmnXml: partnerRules('FIRST', '"Zentral GmbH"'),
+        basedOnRevision: 1,
+      });
+      const second = await agents.analyst.post('/api/decision-deployments', { draftId: draft.id });
+      // then
+      expect(first.status).toBe(201);
+      expect(first.body.decisions).toEqual([
+        expect.objectContaining({ decisionId: 'partner', version: 1 }),
+      ]);
+      expect(again.body.decisions[0].version).toBe(1);
+      expect(second.body.decisions[0].version).toBe(2);
+      const list = await agents.analyst.get('/api/decision-definitions');
+      expect(list.body.total).toBe(1);
+      expect(list.body.items[0]).toMatchObject({ decisionId: 'partner', latestVersion: 2 });
+      expect(list.body.items[0].versions.map((v: { version: number }) => v.version)).toEqual([
+        2, 1,
+      ]);
+      const version = await agents.analyst.get(
+        `/api/decision-definitions/${second.body.decisions[0].decisionKey}`,
+      );
+      expect(version.body).toMatchObject({ decisionId: 'partner', version: 2 });
+      expect(version.body.dmnXml).toContain('Zentral GmbH');
+      // and the engine evaluates the new version
+      const evaluation = await harness.kontor.engine.evaluateDecision({
+        decisionId: 'partner',
+        variables: { region: 'west', amount: 1 },
+      });
+      expect(evaluation.decisionOutput).toBe('"Zentral GmbH"');
+    });
+
+    it('answers 400 with problems for a draft that does not compile, 404 for none', async () => {
+      const { body: draft } = await create('Broken', partnerRules('FIRST', '"unclosed'));
+      const res = await agents.analyst.post('/api/decision-deployments', { draftId: draft.id });
+      expect(res.status).toBe(400);
+      expect(res.body.problems).toHaveLength(1);
+      expect(
+        (await agents.analyst.post('/api/decision-deployments', { draftId: '999' })).status,
+      ).toBe(404);
+    });
+
+    it('is refused to caseworkers and auditors', async () => {
+      expect(
+        (await agents.caseworker.post('/api/decision-deployments', { draftId: '1' })).status,
+      ).toBe(403);
+      expect((await agents.auditor.get('/api/decision-definitions')).status).toBe(403);
+      expect((await agents.analyst.get('/api/decision-definitions/123')).status).toBe(404);
+    });
+  });
+});

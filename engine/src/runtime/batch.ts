@@ -53,6 +53,8 @@ export class Batch {
     state: 'COMPLETED' | 'TERMINATED';
     variables: Record<string, unknown>;
   }[] = [];
+  /** the earliest due time of the timers this batch created (Infinity: none) */
+  earliestDueAt = Infinity;
   /** job types that got activatable jobs in this batch */
   readonly activatableTypes = new Set<string>();
 

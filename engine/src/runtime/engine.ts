@@ -116,6 +116,8 @@ export class Engine implements GatewayEngine {
   private stopping = false;
   private idle: Promise<void> = Promise.resolve();
   private dueTimer: NodeJS.Timeout | undefined;
+  /** a precise wake-up for the next due timer, and when it is set for */
+  private wakeUp: { timer: NodeJS.Timeout; at: number } | undefined;
   private readonly waiters = new Map<string, Set<JobWaiter>>();
   private readonly streams = new Map<string, JobStream[]>();
   private readonly resultWaiters = new Map<string, ResultWaiter>();
@@ -209,6 +211,7 @@ export class Engine implements GatewayEngine {
     if (this.stopping) return;
     this.stopping = true;
     if (this.dueTimer) clearInterval(this.dueTimer);
+    if (this.wakeUp) clearTimeout(this.wakeUp.timer);
     await this.drained();
     const unavailable = new EngineError('UNAVAILABLE', 'the engine is shutting down');
     for (const waiters of this.waiters.values()) {
@@ -321,6 +324,7 @@ export class Engine implements GatewayEngine {
       else command.reject(outcome?.error);
     }
     for (const effect of batch.afterCommit) effect();
+    if (batch.earliestDueAt < Infinity) this.wakeAt(batch.earliestDueAt);
     this.deliverEnded(batch);
     for (const type of batch.activatableTypes) this.offerJobs(type);
   }
@@ -1226,7 +1230,28 @@ export class Engine implements GatewayEngine {
     });
   }
 
-  // --- due work: job timeouts and retry back-offs ----------------------------------------------
+  // --- due work: timers, message expiry, job timeouts and retry back-offs ---------------------
+
+  /**
+   * Timers fire on time: a wake-up is set for the earliest due timer (the regular check every
+   * `dueWorkIntervalMs` catches everything else). Not with a test clock (interval 0).
+   */
+  private wakeAt(dueAt: number): void {
+    if (this.stopping || (this.options.dueWorkIntervalMs ?? 100) <= 0) return;
+    if (this.wakeUp && this.wakeUp.at <= dueAt) return;
+    if (this.wakeUp) clearTimeout(this.wakeUp.timer);
+    const timer = setTimeout(
+      () => {
+        this.wakeUp = undefined;
+        void this.runDueWork().catch((error: unknown) =>
+          this.options.logger.warn({ err: error }, 'processing due work failed'),
+        );
+      },
+      Math.max(0, dueAt - this.clock.now()),
+    );
+    timer.unref();
+    this.wakeUp = { timer, at: dueAt };
+  }
 
   private scheduleDueWork(): void {
     if (this.stopping) return;
@@ -1254,7 +1279,10 @@ export class Engine implements GatewayEngine {
   /** Times out activated jobs past their deadline and brings back jobs whose back-off ended. */
   async runDueWork(): Promise<number> {
     return this.submit((batch) => {
-      let count = this.execution.events.fireDueTimers(batch.now);
+      const timers = this.execution.events.fireDueTimers(batch.now, this.maxBatchSize);
+      if (timers.nextDueAt < Infinity)
+        batch.earliestDueAt = Math.min(batch.earliestDueAt, timers.nextDueAt);
+      let count = timers.fired;
       for (const message of [...this.state.messages.values()]) {
         if (message.expiresAt > batch.now) continue;
         this.state.removeMessage(message);

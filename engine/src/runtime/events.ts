@@ -137,6 +137,12 @@ export class Events {
 
   private open(subscription: Subscription): void {
     this.state.putSubscription(subscription);
+    if (subscription.dueAt !== undefined) {
+      this.execution.batch.earliestDueAt = Math.min(
+        this.execution.batch.earliestDueAt,
+        subscription.dueAt,
+      );
+    }
     this.append(subscription, 'CREATED');
     if (subscription.kind === 'message' && subscription.ownerKey) {
       // a buffered message correlates to the new subscription, first published first
@@ -500,15 +506,25 @@ export class Events {
     return subscriptions.length;
   }
 
-  /** Fires every timer that is due; returns how many fired. */
-  fireDueTimers(now: number): number {
+  /**
+   * Fires due timers, at most `limit` of them (so that one burst does not become one huge
+   * transaction); returns how many fired and when the next remaining timer is due.
+   */
+  fireDueTimers(now: number, limit: number): { fired: number; nextDueAt: number } {
     let fired = 0;
+    let nextDueAt = Infinity;
     for (const subscription of this.state.subscriptionsAt('timer')) {
-      if ((subscription.dueAt ?? Infinity) > now || !this.state.subscriptions.has(subscription.key))
+      const dueAt = subscription.dueAt ?? Infinity;
+      if (dueAt > now || fired >= limit) {
+        nextDueAt = Math.min(nextDueAt, dueAt);
         continue;
+      }
+      if (!this.state.subscriptions.has(subscription.key)) continue;
       this.execution.run(() => this.trigger(subscription, {}));
       fired += 1;
+      const next = this.state.subscriptions.get(subscription.key)?.dueAt;
+      if (next !== undefined) nextDueAt = Math.min(nextDueAt, next);
     }
-    return fired;
+    return { fired, nextDueAt };
   }
 }

@@ -1,11 +1,14 @@
 /**
- * Forms of user tasks: a task's form key names a JSON Schema in `schemas/forms/<formKey>.schema.json`
- * (draft-07, as `@rjsf/core` renders it). The same schema checks the submitted values on the
- * server before a task is completed, so the browser's validation is a convenience, not the gate.
+ * Forms of user tasks: a task's form key names the latest deployed version of a form built in the
+ * form editor (when `deployed` is given), else a JSON Schema in
+ * `schemas/forms/<formKey>.schema.json` (draft-07, as `@rjsf/core` renders it). The same schema
+ * checks the submitted values on the server before a task is completed, so the browser's
+ * validation is a convenience, not the gate.
  *
- *   const forms = new FormSchemas();
- *   const form = forms.load('claim-review');        // { ok: true, schema } or { ok: false, message }
- *   forms.validate('claim-review', { approved: 1 }); // [{ path: '/approved', message: 'must be boolean' }]
+ *   const forms = new FormSchemas(defaultFormsDir, new FormVersionsRepository(pool));
+ *   const form = await forms.load('claim-review');   // { ok: true, schema, … } or { ok: false, message }
+ *   forms.validate('claim-review', form.schema, { approved: 1 }, form.version);
+ *   // [{ path: '/approved', message: 'must be boolean' }]
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,22 +27,53 @@ export interface FormProblem {
 }
 
 export type FormLookup =
-  | { readonly ok: true; readonly schema: Record<string, unknown> }
+  | {
+      readonly ok: true;
+      readonly schema: Record<string, unknown>;
+      /** The form editor's UI schema; `{}` for a form from a file. */
+      readonly uiSchema: Record<string, unknown>;
+      /** The deployed version; undefined for a form from a file. */
+      readonly version?: number;
+    }
   | { readonly ok: false; readonly message: string };
+
+/** Deployed forms, looked up before the files (the form editor's `FormVersionsRepository`). */
+export interface DeployedForms {
+  latest(formKey: string): Promise<
+    | {
+        readonly version: number;
+        readonly jsonSchema: Record<string, unknown>;
+        readonly uiSchema: Record<string, unknown>;
+      }
+    | undefined
+  >;
+}
 
 export class FormSchemas {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly dir: string = defaultFormsDir) {
+  constructor(
+    private readonly dir: string = defaultFormsDir,
+    private readonly deployed?: DeployedForms,
+  ) {
     (addFormats as unknown as (a: Ajv) => void)(this.ajv);
   }
 
-  load(formKey: string): FormLookup {
+  async load(formKey: string): Promise<FormLookup> {
     if (!FORM_KEY.test(formKey)) {
       return {
         ok: false,
         message: `Form key '${formKey}' is invalid: expected letters, digits, '-' or '_' naming a file in schemas/forms`,
+      };
+    }
+    const latest = await this.deployed?.latest(formKey);
+    if (latest) {
+      return {
+        ok: true,
+        schema: latest.jsonSchema,
+        uiSchema: latest.uiSchema,
+        version: latest.version,
       };
     }
     const file = `${this.dir.replace(/\/?$/, '/')}${formKey}.schema.json`;
@@ -53,7 +87,7 @@ export class FormSchemas {
       };
     }
     try {
-      return { ok: true, schema: JSON.parse(text) as Record<string, unknown> };
+      return { ok: true, schema: JSON.parse(text) as Record<string, unknown>, uiSchema: {} };
     } catch (error) {
       return {
         ok: false,
@@ -62,12 +96,21 @@ export class FormSchemas {
     }
   }
 
-  /** Problems of `values` against the form, each with its JSON path; empty when valid. */
-  validate(formKey: string, schema: Record<string, unknown>, values: unknown): FormProblem[] {
-    let validate = this.compiled.get(formKey);
+  /**
+   * Problems of `values` against the form, each with its JSON path; empty when valid. A deployed
+   * form's `version` keeps its compiled schema apart from the other versions of its key.
+   */
+  validate(
+    formKey: string,
+    schema: Record<string, unknown>,
+    values: unknown,
+    version?: number,
+  ): FormProblem[] {
+    const cacheKey = version === undefined ? formKey : `${formKey}@${version}`;
+    let validate = this.compiled.get(cacheKey);
     if (!validate) {
       validate = this.ajv.compile(schema);
-      this.compiled.set(formKey, validate);
+      this.compiled.set(cacheKey, validate);
     }
     if (validate(values)) return [];
     return (validate.errors ?? []).map((e) => {

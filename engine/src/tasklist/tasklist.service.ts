@@ -15,6 +15,7 @@
  */
 import { Zeebe } from '@camunda8/sdk';
 import type { User } from '../api/auth/users.repository.js';
+import { FormVersionsRepository } from '../api/forms/form-versions.repository.js';
 import type { Logger } from '../logging/logger.js';
 import type { Pool } from '../state/database.js';
 import { ElementNames } from './element-names.js';
@@ -93,7 +94,7 @@ export class Tasklist {
     options: Pick<TasklistOptions, 'jobTimeoutMs' | 'pollIntervalMs' | 'formsDir'>,
   ) {
     this.tasks = new UserTaskRepository(pool);
-    this.forms = new FormSchemas(options.formsDir);
+    this.forms = new FormSchemas(options.formsDir, new FormVersionsRepository(pool));
     this.intake = new TaskIntakeWorker({
       client,
       tasks: this.tasks,
@@ -163,9 +164,9 @@ export class Tasklist {
         };
       }
       if (task.formKey) {
-        const form = this.forms.load(task.formKey);
+        const form = await this.forms.load(task.formKey);
         if (!form.ok) return { ok: false, reason: 'unknown_form', message: form.message };
-        const problems = this.forms.validate(task.formKey, form.schema, values);
+        const problems = this.forms.validate(task.formKey, form.schema, values, form.version);
         if (problems.length > 0) {
           return {
             ok: false,

@@ -114,7 +114,17 @@ export const tasksOpenApi: OpenApiContribution = {
               form: {
                 oneOf: [
                   { type: 'null' },
-                  { type: 'object', properties: { schema: { type: 'object' } } },
+                  {
+                    type: 'object',
+                    properties: {
+                      schema: { type: 'object' },
+                      uiSchema: { type: 'object' },
+                      version: {
+                        type: ['integer', 'null'],
+                        description: 'Deployed form version; null for a form from schemas/forms',
+                      },
+                    },
+                  },
                   { type: 'object', properties: { error: { type: 'string' } } },
                 ],
               },

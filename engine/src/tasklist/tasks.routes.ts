@@ -7,7 +7,8 @@
  *   `name=value`, the value read as JSON when it parses (`amount=100`, `vip=true`) else as text;
  *   `sort` created (default), due or name; `order` asc (default) or desc.
  * - `GET /api/tasks/processes` → `{ items: [bpmnProcessId] }`, the processes that have tasks
- * - `GET /api/tasks/:key` → `{ task, form }`, form `{ schema }` or `{ error }` (unknown form key)
+ * - `GET /api/tasks/:key` → `{ task, form }`, form `{ schema, uiSchema, version }` (version null
+ *   for a form from schemas/forms) or `{ error }` (unknown form key)
  * - `GET /api/tasks/:key/process` → `{ bpmnXml, elementId, bpmnProcessId, version, … }`
  * - `POST /api/tasks/:key/claim` → the task; 409 when someone else holds it, 403 when not a
  *   candidate, 410 when the engine no longer has it
@@ -157,10 +158,15 @@ export function tasksRoutes(tasklist: Tasklist): Router {
       res.status(404).json(notFound(key));
       return;
     }
-    const form = task.formKey ? tasklist.forms.load(task.formKey) : undefined;
+    const form = task.formKey ? await tasklist.forms.load(task.formKey) : undefined;
     res.json({
       task,
-      form: form === undefined ? null : form.ok ? { schema: form.schema } : { error: form.message },
+      form:
+        form === undefined
+          ? null
+          : form.ok
+            ? { schema: form.schema, uiSchema: form.uiSchema, version: form.version ?? null }
+            : { error: form.message },
     });
   });
 

@@ -126,7 +126,10 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
           decisionsOpenApi,
           formsOpenApi,
         ]),
-        tasksRoutes(tasklist),
+        tasksRoutes(
+          tasklist,
+          config.tasklistZeebeAddress ? undefined : (action) => engine.recordUserAction(action),
+        ),
         formsRoutes({
           drafts: new FormDraftsRepository(database.pool),
           versions: new FormVersionsRepository(database.pool),

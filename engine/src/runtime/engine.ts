@@ -54,6 +54,16 @@ import type { EngineRecord } from './records.js';
 
 export const DEFAULT_TENANT = '<default>';
 
+/** Something a signed-in person did, for the audit trail. */
+export interface UserAction {
+  readonly user: string;
+  /** e.g. DEPLOY, START_INSTANCE, CLAIM_TASK, UNCLAIM_TASK, COMPLETE_TASK, RESOLVE_INCIDENT */
+  readonly action: string;
+  readonly processInstanceKey?: string;
+  readonly elementId?: string;
+  readonly details?: Record<string, unknown>;
+}
+
 export interface Clock {
   now(): number;
 }
@@ -1144,6 +1154,29 @@ export class Engine implements GatewayEngine {
         return instance;
     }
     return undefined;
+  }
+
+  // --- user actions -------------------------------------------------------------------------
+
+  /**
+   * Writes what a person did (deploy, start, claim, complete, resolve…) into the record chain,
+   * so the audit trail says who did what. Called by the REST API and the tasklist after the
+   * action succeeded.
+   */
+  async recordUserAction(action: UserAction): Promise<void> {
+    if (!action.user || !action.action) throw invalidArgument('Expected a user and an action');
+    await this.submit((batch) => {
+      batch.append(
+        'USER_ACTION',
+        'PERFORMED',
+        this.keys.next(),
+        { ...action },
+        {
+          processInstanceKey: action.processInstanceKey,
+          elementId: action.elementId,
+        },
+      );
+    });
   }
 
   // --- messages and signals ------------------------------------------------------------------

@@ -31,7 +31,8 @@ export type RecordValueType =
   | 'PROCESS_INSTANCE_MODIFICATION'
   | 'DECISION_REQUIREMENTS'
   | 'DECISION'
-  | 'DECISION_EVALUATION';
+  | 'DECISION_EVALUATION'
+  | 'USER_ACTION';
 
 export type RecordIntent =
   | 'CREATED'
@@ -60,7 +61,8 @@ export type RecordIntent =
   | 'ESCALATED'
   | 'NOT_ESCALATED'
   | 'MODIFIED'
-  | 'EVALUATED';
+  | 'EVALUATED'
+  | 'PERFORMED';
 
 export interface EngineRecord {
   /** 64-bit position in the partition's stream, as a decimal string */

@@ -309,6 +309,16 @@ describe('tasks REST API', () => {
             r.elementId === 'end',
         ),
       ).toBe(true);
+      // and the audit trail says who claimed and completed it
+      const actions = records
+        .filter((r) => r.valueType === 'USER_ACTION')
+        .map((r) => `${String(r.value.user)} ${String(r.value.action)} ${r.elementId}`);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'caseworker-agent CLAIM_TASK review',
+          'caseworker-agent COMPLETE_TASK review',
+        ]),
+      );
       const open = await agents.caseworker.get(`/api/tasks?process=${done.body.bpmnProcessId}`);
       expect(open.body.total).toBe(0);
       const finished = await agents.caseworker.get(

@@ -19,6 +19,7 @@
 import { Router, type Response } from 'express';
 import { currentUser, requireRole } from '../api/auth/auth.middleware.js';
 import { pageOf } from '../api/pagination.js';
+import type { UserAction } from '../runtime/engine.js';
 import type { Tasklist, TaskOutcome } from './tasklist.service.js';
 import {
   TASK_FILTERS,
@@ -118,7 +119,33 @@ function parseListQuery(query: Record<string, unknown>): Parsed<{
   };
 }
 
-export function tasksRoutes(tasklist: Tasklist): Router {
+/**
+ * `audit` receives what a caseworker did, for the engine's record chain (given when the tasklist
+ * works against Kontor's own engine; a remote cluster keeps its own history).
+ */
+export function tasksRoutes(
+  tasklist: Tasklist,
+  audit?: (action: UserAction) => Promise<void>,
+): Router {
+  /** Answers, and on success writes the caseworker's action into the audit trail. */
+  const answerAndRecord = async (
+    res: Response,
+    action: string,
+    outcome: TaskOutcome,
+    details?: Record<string, unknown>,
+  ) => {
+    if (outcome.ok && audit) {
+      await audit({
+        user: currentUser(res)?.username ?? '?',
+        action,
+        processInstanceKey: outcome.task.processInstanceKey,
+        elementId: outcome.task.elementId,
+        details: { taskKey: outcome.task.key, ...details },
+      });
+    }
+    answer(res, outcome);
+  };
+
   const router = Router();
   const caseworker = requireRole('caseworker');
   const notFound = (key: string) => ({
@@ -186,13 +213,13 @@ export function tasksRoutes(tasklist: Tasklist): Router {
   router.post('/api/tasks/:key/claim', caseworker, async (req, res) => {
     const key = String(req.params.key);
     if (!validKey(key)) res.status(404).json(notFound(key));
-    else answer(res, await tasklist.claim(key, currentUser(res)!));
+    else await answerAndRecord(res, 'CLAIM_TASK', await tasklist.claim(key, currentUser(res)!));
   });
 
   router.post('/api/tasks/:key/unclaim', caseworker, async (req, res) => {
     const key = String(req.params.key);
     if (!validKey(key)) res.status(404).json(notFound(key));
-    else answer(res, await tasklist.unclaim(key, currentUser(res)!));
+    else await answerAndRecord(res, 'UNCLAIM_TASK', await tasklist.unclaim(key, currentUser(res)!));
   });
 
   router.post('/api/tasks/:key/complete', caseworker, async (req, res) => {
@@ -209,9 +236,11 @@ export function tasksRoutes(tasklist: Tasklist): Router {
     }
     if (!validKey(key)) res.status(404).json(notFound(key));
     else
-      answer(
+      await answerAndRecord(
         res,
+        'COMPLETE_TASK',
         await tasklist.complete(key, currentUser(res)!, variables as Record<string, unknown>),
+        { variables },
       );
   });
 

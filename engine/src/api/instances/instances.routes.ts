@@ -205,6 +205,13 @@ export function instancesRoutes(options: {
       try {
         if (incident.jobKey) await engine.updateJobRetries(incident.jobKey, req.body.retries ?? 1);
         await engine.resolveIncident(incident.incidentKey);
+        await engine.recordUserAction({
+          user: currentUser(res)?.username ?? '?',
+          action: 'RESOLVE_INCIDENT',
+          processInstanceKey: incident.processInstanceKey,
+          elementId: incident.elementId,
+          details: { incidentKey: incident.incidentKey, retries: req.body.retries ?? 1 },
+        });
         res.status(204).end();
       } catch (error) {
         sendEngineError(res, error);

@@ -54,6 +54,7 @@ export interface ElementStatistics {
 
 export interface OpenIncident {
   readonly incidentKey: string;
+  readonly processInstanceKey: string;
   readonly elementId: string;
   readonly elementInstanceKey: string;
   readonly errorType: string;
@@ -253,14 +254,7 @@ export class ProcessInstancesRepository {
         WHERE kind = 'incident' AND data->>'processInstanceKey' = $1 ORDER BY engine_state.key`,
       [processInstanceKey],
     );
-    return rows.map(({ key, data }) => ({
-      incidentKey: key,
-      elementId: data.elementId,
-      elementInstanceKey: data.elementInstanceKey,
-      errorType: data.errorType,
-      errorMessage: data.errorMessage,
-      ...(data.jobKey ? { jobKey: data.jobKey } : {}),
-    }));
+    return rows.map(({ key, data }) => toOpenIncident(key, data));
   }
 
   async incident(incidentKey: string): Promise<OpenIncident | undefined> {
@@ -269,16 +263,7 @@ export class ProcessInstancesRepository {
       [incidentKey],
     );
     const data = rows[0]?.data;
-    return (
-      data && {
-        incidentKey,
-        elementId: data.elementId,
-        elementInstanceKey: data.elementInstanceKey,
-        errorType: data.errorType,
-        errorMessage: data.errorMessage,
-        ...(data.jobKey ? { jobKey: data.jobKey } : {}),
-      }
-    );
+    return data && toOpenIncident(incidentKey, data);
   }
 
   /** Every value each variable had, oldest first, with the time and scope that set it. */
@@ -372,4 +357,17 @@ export class ProcessInstancesRepository {
       hash: row.hash,
     }));
   }
+}
+
+/** An incident row of the engine's state as the API shows it. */
+function toOpenIncident(incidentKey: string, data: Record<string, string>): OpenIncident {
+  return {
+    incidentKey,
+    processInstanceKey: data.processInstanceKey ?? '',
+    elementId: data.elementId ?? '',
+    elementInstanceKey: data.elementInstanceKey ?? '',
+    errorType: data.errorType ?? '',
+    errorMessage: data.errorMessage ?? '',
+    ...(data.jobKey && data.jobKey !== '-1' ? { jobKey: data.jobKey } : {}),
+  };
 }

@@ -173,6 +173,14 @@ describe('processes API', () => {
         [res.body.processInstanceKey],
       );
       expect(rows).toEqual([{ state: 'ACTIVE' }]);
+      // the audit trail names who started it
+      const records = await harness.kontor.engine.readRecords({
+        processInstanceKey: res.body.processInstanceKey,
+      });
+      expect(records.find((r) => r.valueType === 'USER_ACTION')?.value).toMatchObject({
+        user: 'analyst-agent',
+        action: 'START_INSTANCE',
+      });
     });
 
     it('starts a given version', async () => {

@@ -14,7 +14,7 @@
 import { Router } from 'express';
 import { compileBpmn } from '../../bpmn/compile-bpmn.js';
 import type { Engine } from '../../runtime/engine.js';
-import { requireRole } from '../auth/auth.middleware.js';
+import { currentUser, requireRole } from '../auth/auth.middleware.js';
 import { validateBody } from '../body-validation.js';
 import type { DraftsRepository } from '../drafts/drafts.repository.js';
 import { isEngineKey, sendEngineError } from '../engine-error.response.js';
@@ -122,6 +122,14 @@ export function processesRoutes(options: {
     try {
       const name = `${processes[0]?.bpmnProcessId ?? 'process'}.bpmn`;
       const deployment = await engine.deployResources([{ name, content: draft.bpmnXml }]);
+      await engine.recordUserAction({
+        user: currentUser(res)?.username ?? '?',
+        action: 'DEPLOY',
+        details: {
+          draft: draft.name,
+          processes: deployment.processes.map((p) => `${p.bpmnProcessId} v${p.version}`),
+        },
+      });
       res.status(201).json({
         deploymentKey: deployment.key,
         processes: deployment.processes.map((p) => ({
@@ -145,6 +153,12 @@ export function processesRoutes(options: {
           bpmnProcessId: req.body.bpmnProcessId,
           version: req.body.version ?? -1,
           variables: req.body.variables ?? {},
+        });
+        await engine.recordUserAction({
+          user: currentUser(res)?.username ?? '?',
+          action: 'START_INSTANCE',
+          processInstanceKey: created.processInstanceKey,
+          details: { bpmnProcessId: created.bpmnProcessId, version: created.version },
         });
         res.status(201).location(`/api/process-instances/${created.processInstanceKey}`).json({
           processInstanceKey: created.processInstanceKey,

@@ -114,46 +114,20 @@ export class EngineStore {
   }
 
   async loadDefinitions(): Promise<StoredDefinition[]> {
-    const { rows } = await this.writer.query<{
-      process_definition_key: string;
-      bpmn_process_id: string;
-      version: number;
-      tenant_id: string;
-      resource_name: string;
-      resource: string;
-      checksum: string;
-      deployment_key: string;
-    }>(
-      `SELECT process_definition_key, bpmn_process_id, version, tenant_id, resource_name, resource, checksum, deployment_key
+    const { rows } = await this.writer.query<StoredDefinition>(
+      `SELECT process_definition_key::text AS "processDefinitionKey", bpmn_process_id AS "bpmnProcessId",
+              version, tenant_id AS "tenantId", resource_name AS "resourceName", resource, checksum,
+              deployment_key::text AS "deploymentKey"
          FROM engine_process_definition ORDER BY version`,
     );
-    return rows.map((row) => ({
-      processDefinitionKey: row.process_definition_key,
-      bpmnProcessId: row.bpmn_process_id,
-      version: row.version,
-      tenantId: row.tenant_id,
-      resourceName: row.resource_name,
-      resource: row.resource,
-      checksum: row.checksum,
-      deploymentKey: row.deployment_key,
-    }));
+    return rows;
   }
 
   async loadDecisionRequirements(): Promise<StoredDecisionRequirements[]> {
-    const { rows } = await this.writer.query<{
-      key: string;
-      id: string;
-      name: string;
-      version: number;
-      tenant_id: string;
-      resource_name: string;
-      resource: string;
-      checksum: string;
-      deployment_key: string;
-      decisions: { key: string; id: string; name: string; version: number }[];
-    }>(
+    const { rows } = await this.writer.query<StoredDecisionRequirements>(
       `SELECT r.decision_requirements_key::text AS key, r.decision_requirements_id AS id, r.name, r.version,
-              r.tenant_id, r.resource_name, r.resource, r.checksum, r.deployment_key::text AS deployment_key,
+              r.tenant_id AS "tenantId", r.resource_name AS "resourceName", r.resource, r.checksum,
+              r.deployment_key::text AS "deploymentKey",
               coalesce(json_agg(json_build_object('key', d.decision_key::text, 'id', d.decision_id,
                                                   'name', d.name, 'version', d.version))
                        FILTER (WHERE d.decision_key IS NOT NULL), '[]') AS decisions
@@ -161,18 +135,7 @@ export class EngineStore {
          LEFT JOIN engine_decision d ON d.decision_requirements_key = r.decision_requirements_key
         GROUP BY r.decision_requirements_key ORDER BY r.version`,
     );
-    return rows.map((row) => ({
-      key: row.key,
-      id: row.id,
-      name: row.name,
-      version: row.version,
-      tenantId: row.tenant_id,
-      resourceName: row.resource_name,
-      resource: row.resource,
-      checksum: row.checksum,
-      deploymentKey: row.deployment_key,
-      decisions: row.decisions,
-    }));
+    return rows;
   }
 
   async loadState(state: EngineState): Promise<void> {

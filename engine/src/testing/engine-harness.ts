@@ -11,6 +11,7 @@
  */
 import { silentLogger } from '../logging/logger.js';
 import { Engine, type EngineOptions } from '../runtime/engine.js';
+import type { ActivatedJob } from '../gateway/gateway-engine.js';
 import type { EngineRecord } from '../runtime/records.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -21,6 +22,15 @@ export interface EngineHarness {
   now(): number;
   advance(ms: number): void;
   deploy(...xml: string[]): ReturnType<Engine['deployResources']>;
+  /** deploys a process and starts an instance of it */
+  start(
+    xml: string,
+    variables?: Record<string, unknown>,
+  ): ReturnType<Engine['createProcessInstance']>;
+  /** activates every job of a type and completes each with the variables; returns the jobs */
+  completeJobs(type: string, variables?: Record<string, unknown>): Promise<ActivatedJob[]>;
+  /** whether the element (or the process, by its id) completed in an instance */
+  completed(processInstanceKey: string, elementId: string): Promise<boolean>;
   records(processInstanceKey?: string): Promise<EngineRecord[]>;
   /** "VALUE_TYPE INTENT elementId" per record of an instance, in order */
   intents(processInstanceKey: string): Promise<string[]>;
@@ -56,6 +66,26 @@ export async function startEngineHarness(
       engine.deployResources(
         xml.map((content, index) => ({ name: `process-${index}.bpmn`, content })),
       ),
+    async start(xml, variables = {}) {
+      const deployed = await harness.deploy(xml);
+      const bpmnProcessId = deployed.processes[0]?.bpmnProcessId ?? '';
+      return engine.createProcessInstance({ bpmnProcessId, variables });
+    },
+    async completeJobs(type, variables = {}) {
+      const jobs = await engine.activateJobs({
+        type,
+        worker: 'test',
+        timeoutMs: 60_000,
+        maxJobsToActivate: 100,
+      });
+      for (const job of jobs) await engine.completeJob(job.key, variables);
+      return jobs;
+    },
+    async completed(processInstanceKey, elementId) {
+      return (await harness.intents(processInstanceKey)).includes(
+        `PROCESS_INSTANCE ELEMENT_COMPLETED ${elementId}`,
+      );
+    },
     records: (processInstanceKey) => engine.readRecords({ processInstanceKey, limit: 10_000 }),
     async intents(processInstanceKey) {
       const records = await engine.readRecords({ processInstanceKey, limit: 10_000 });

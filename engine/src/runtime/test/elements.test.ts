@@ -11,23 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => harness.stop());
 
-async function start(xml: string, variables: Record<string, unknown> = {}) {
-  const deployed = await harness.deploy(xml);
-  const bpmnProcessId = deployed.processes[0]!.bpmnProcessId;
-  return harness.engine.createProcessInstance({ bpmnProcessId, variables });
-}
-
-async function work(type: string, variables: Record<string, unknown> = {}) {
-  const jobs = await harness.engine.activateJobs({
-    type,
-    worker: 'test',
-    timeoutMs: 60_000,
-    maxJobsToActivate: 100,
-  });
-  for (const job of jobs) await harness.engine.completeJob(job.key, variables);
-  return jobs;
-}
-
+const start = (xml: string, variables: Record<string, unknown> = {}) =>
+  harness.start(xml, variables);
+const work = (type: string, variables: Record<string, unknown> = {}) =>
+  harness.completeJobs(type, variables);
 const completed = (intents: string[], elementId: string) =>
   intents.includes(`PROCESS_INSTANCE ELEMENT_COMPLETED ${elementId}`);
 

@@ -26,25 +26,11 @@ const task = (id: string, type = id) =>
 const message = (id: string, name: string, key?: string) =>
   `<bpmn:message id="${id}" name="${name}">${key ? `<bpmn:extensionElements><zeebe:subscription correlationKey="${key}"/></bpmn:extensionElements>` : ''}</bpmn:message>`;
 
-async function start(xml: string, variables: Record<string, unknown> = {}) {
-  const deployed = await harness.deploy(xml);
-  return harness.engine.createProcessInstance({
-    bpmnProcessId: deployed.processes[0]!.bpmnProcessId,
-    variables,
-  });
-}
-async function complete(type: string, variables: Record<string, unknown> = {}) {
-  const jobs = await harness.engine.activateJobs({
-    type,
-    worker: 't',
-    timeoutMs: 60_000,
-    maxJobsToActivate: 100,
-  });
-  for (const job of jobs) await harness.engine.completeJob(job.key, variables);
-  return jobs;
-}
-const ended = async (key: string, id: string) =>
-  (await harness.intents(key)).includes(`PROCESS_INSTANCE ELEMENT_COMPLETED ${id}`);
+const start = (xml: string, variables: Record<string, unknown> = {}) =>
+  harness.start(xml, variables);
+const complete = (type: string, variables: Record<string, unknown> = {}) =>
+  harness.completeJobs(type, variables);
+const ended = (key: string, id: string) => harness.completed(key, id);
 async function elapse(ms: number) {
   harness.advance(ms);
   return harness.engine.runDueWork();

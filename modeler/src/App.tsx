@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type User } from './api';
 import { DashboardPage } from './dashboard/Dashboard';
+import { FormsSection } from './forms';
 import { InstanceDetail } from './instances/InstanceDetail';
 import { InstanceList } from './instances/InstanceList';
 import { ProcessDefinitions } from './processes/ProcessDefinitions';
@@ -34,6 +35,7 @@ export function App() {
       sections={[
         ...(may('analyst') ? [['processes', 'Processes'] as [string, string]] : []),
         ...(may('analyst') ? [['definitions', 'Deployed'] as [string, string]] : []),
+        ...(may('analyst') ? [['forms', 'Forms'] as [string, string]] : []),
         ...(may('auditor') ? [['instances', 'Instances'] as [string, string]] : []),
         ...(may('auditor') ? [['dashboard', 'Dashboard'] as [string, string]] : []),
         ...(may('caseworker') ? [['tasks', 'Tasks'] as [string, string]] : []),
@@ -51,6 +53,11 @@ export function App() {
         ) : (
           <ProcessDefinitions />
         )
+      ) : section === 'forms' && may('analyst') ? (
+        <FormsSection
+          route={id ? [id, ...rest] : []}
+          navigate={(...segments) => navigate('forms', ...segments)}
+        />
       ) : section === 'instances' && may('auditor') ? (
         id ? (
           <InstanceDetail key={id} instanceKey={id} user={user} />

@@ -643,17 +643,16 @@ class ProcessCompiler {
       return undefined;
     }
     this.checkFeel(id, 'called process id', processId);
-    const attrs = (called.$attrs as Record<string, string> | undefined) ?? {};
-    const bindingType = (attrs.bindingType ?? 'latest') as CalledElement['bindingType'];
+    const { bindingType, versionTag } = bindingOf(called);
     if (!['latest', 'deployment', 'versionTag'].includes(bindingType)) {
       this.problem(id, `binding type '${bindingType}' must be latest, deployment or versionTag`);
     }
-    if (bindingType === 'versionTag' && !attrs.versionTag)
+    if (bindingType === 'versionTag' && !versionTag)
       this.problem(id, "binding type versionTag needs a 'versionTag'");
     return {
       processId,
       bindingType,
-      versionTag: attrs.versionTag,
+      versionTag,
       propagateAllChildVariables: called.propagateAllChildVariables !== false,
       propagateAllParentVariables: called.propagateAllParentVariables !== false,
     };
@@ -741,8 +740,7 @@ class ProcessCompiler {
     } else if (type === 'BUSINESS_RULE_TASK' && calledDecision) {
       const decisionId = calledDecision.decisionId as string | undefined;
       const resultVariable = calledDecision.resultVariable as string | undefined;
-      const attrs = (calledDecision.$attrs as Record<string, string> | undefined) ?? {};
-      const bindingType = (attrs.bindingType ?? 'latest') as 'latest' | 'deployment' | 'versionTag';
+      const { bindingType, versionTag } = bindingOf(calledDecision);
       if (!decisionId || !resultVariable) {
         this.problem(id, "'zeebe:calledDecision' must have a decisionId and a resultVariable");
       } else {
@@ -758,7 +756,7 @@ class ProcessCompiler {
         this.elements.set(id, {
           ...this.common(element, type, behavior, scopeId),
           ...base,
-          calledDecision: { decisionId, resultVariable, bindingType, versionTag: attrs.versionTag },
+          calledDecision: { decisionId, resultVariable, bindingType, versionTag },
         });
         return;
       }
@@ -928,6 +926,18 @@ function extension(element: ModdleElement | undefined, type: string): ModdleElem
   const values = (element?.extensionElements as ModdleElement | undefined)?.values as
     ModdleElement[] | undefined;
   return values?.find((value) => value.$type === type);
+}
+
+/** Binding type and version tag of a called element or decision (zeebe's BindingTypeSupported). */
+function bindingOf(element: ModdleElement): {
+  bindingType: 'latest' | 'deployment' | 'versionTag';
+  versionTag?: string;
+} {
+  return {
+    bindingType: ((element.bindingType as string | undefined) ?? 'latest') as
+      'latest' | 'deployment' | 'versionTag',
+    versionTag: (element.versionTag as string | undefined) || undefined,
+  };
 }
 
 function eventDefinitions(element: ModdleElement): ModdleElement[] {

@@ -94,6 +94,12 @@ export const businessRuleTaskBehavior: ElementBehavior = {
           : id.message,
       );
     }
+    if (called.bindingType === 'versionTag') {
+      return failure(
+        'CALLED_ELEMENT_ERROR',
+        `Expected to evaluate decision '${id.value}' by version tag '${called.versionTag ?? ''}', but version tags of decisions are not supported yet; use binding type latest or deployment`,
+      );
+    }
     const registry = execution.state.decisions;
     const decision =
       called.bindingType === 'deployment'
@@ -102,9 +108,7 @@ export const businessRuleTaskBehavior: ElementBehavior = {
             id.value,
             execution.definitionOf(instance).deploymentKey,
           )
-        : called.bindingType === 'versionTag'
-          ? undefined
-          : registry.latest(instance.tenantId, id.value);
+        : registry.latest(instance.tenantId, id.value);
     if (!decision) {
       return failure(
         'CALLED_ELEMENT_ERROR',

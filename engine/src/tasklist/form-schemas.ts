@@ -113,16 +113,20 @@ export class FormSchemas {
       this.compiled.set(cacheKey, validate);
     }
     if (validate(values)) return [];
-    return (validate.errors ?? []).map((e) => {
-      if (e.keyword === 'required') {
-        const missing = (e.params as { missingProperty: string }).missingProperty;
-        return { path: `${e.instancePath}/${missing}`, message: 'is required' };
-      }
-      if (e.keyword === 'additionalProperties') {
-        const extra = (e.params as { additionalProperty: string }).additionalProperty;
-        return { path: `${e.instancePath}/${extra}`, message: 'is not a field of this form' };
-      }
-      return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
-    });
+    // A failed `if`/`then` (a conditional field) reports the field's own error and a
+    // 'must match "then" schema' beside it, which names nothing to fix.
+    return (validate.errors ?? [])
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => {
+        if (e.keyword === 'required') {
+          const missing = (e.params as { missingProperty: string }).missingProperty;
+          return { path: `${e.instancePath}/${missing}`, message: 'is required' };
+        }
+        if (e.keyword === 'additionalProperties') {
+          const extra = (e.params as { additionalProperty: string }).additionalProperty;
+          return { path: `${e.instancePath}/${extra}`, message: 'is not a field of this form' };
+        }
+        return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
+      });
   }
 }

@@ -274,6 +274,7 @@ export function FormEditor({ draftId, onClose }: { draftId: string; onClose: () 
               onSubmit={() => setStatus({ kind: 'info', text: 'The preview values are valid' })}
               noHtml5Validate
               showErrorList="top"
+              transformErrors={(errors) => errors.filter((e) => e.name !== 'if')}
             >
               <button type="submit">Check preview</button>
             </Form>

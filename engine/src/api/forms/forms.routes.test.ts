@@ -429,9 +429,7 @@ describe('forms REST API', () => {
         variables: { claimNo: 'C-1', amount: 5000 },
       });
       expect(invalid.status).toBe(400);
-      expect(invalid.body.problems).toEqual(
-        expect.arrayContaining([{ path: '/reason', message: 'is required' }]),
-      );
+      expect(invalid.body.problems).toEqual([{ path: '/reason', message: 'is required' }]);
       const valid = await agents.caseworker.post(`/api/tasks/${jobKey}/complete`, {
         variables: { claimNo: 'C-1', amount: 5000, reason: 'Large claim checked' },
       });

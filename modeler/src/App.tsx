@@ -9,6 +9,7 @@ import { ProcessDiff } from './processes/ProcessDiff';
 import { ProcessList } from './processes/ProcessList';
 import { ProcessModeler } from './processes/ProcessModeler';
 import { navigate, useHashRoute } from './routing';
+import { RulesPage } from './rules';
 import { Shell } from './shell/Shell';
 import { SignIn } from './sign-in/SignIn';
 import { TaskList } from './tasks/TaskList';
@@ -35,6 +36,7 @@ export function App() {
       sections={[
         ...(may('analyst') ? [['processes', 'Processes'] as [string, string]] : []),
         ...(may('analyst') ? [['definitions', 'Deployed'] as [string, string]] : []),
+        ...(may('analyst') ? [['rules', 'Rules'] as [string, string]] : []),
         ...(may('analyst') ? [['forms', 'Forms'] as [string, string]] : []),
         ...(may('auditor') ? [['instances', 'Instances'] as [string, string]] : []),
         ...(may('auditor') ? [['dashboard', 'Dashboard'] as [string, string]] : []),
@@ -47,6 +49,12 @@ export function App() {
         ) : (
           <ProcessList onOpen={(draftId) => navigate('processes', draftId)} />
         )
+      ) : section === 'rules' && may('analyst') ? (
+        <RulesPage
+          draftId={id}
+          onOpen={(draftId) => navigate('rules', draftId)}
+          onClose={() => navigate('rules')}
+        />
       ) : section === 'definitions' && may('analyst') ? (
         id === 'diff' && rest.length === 2 ? (
           <ProcessDiff key={rest.join('-')} fromKey={rest[0]} toKey={rest[1]} />

@@ -1,0 +1,156 @@
+/**
+ * The analyst's rules page: decision drafts (paged on the server) with the way to start a new
+ * one, and the deployed decisions with their versions.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '../api';
+import { decisionIdFor, newDmnXml } from './rule-document';
+
+interface DraftSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly revision: number;
+  readonly updatedBy: string;
+  readonly updatedAt: string;
+}
+
+interface DeployedDecision {
+  readonly decisionId: string;
+  readonly name: string;
+  readonly latestVersion: number;
+  readonly versions: {
+    readonly decisionKey: string;
+    readonly version: number;
+    readonly decisionRequirementsId: string;
+    readonly deployedAt: string;
+  }[];
+}
+
+const PAGE_SIZE = 20;
+
+export function DecisionList({ onOpen }: { onOpen: (draftId: string) => void }) {
+  const [page, setPage] = useState(0);
+  const [drafts, setDrafts] = useState<{ items: DraftSummary[]; total: number }>();
+  const [deployed, setDeployed] = useState<{ items: DeployedDecision[]; total: number }>();
+  const [newName, setNewName] = useState('');
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    api<{ items: DraftSummary[]; total: number }>(
+      'GET',
+      `/api/decision-drafts?limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`,
+    ).then(setDrafts, (e) => setError((e as Error).message));
+  }, [page]);
+
+  useEffect(() => {
+    api<{ items: DeployedDecision[]; total: number }>(
+      'GET',
+      '/api/decision-definitions?limit=200',
+    ).then(setDeployed, (e) => setError((e as Error).message));
+  }, []);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    try {
+      const draft = await api<{ id: string }>('POST', '/api/decision-drafts', {
+        name: newName,
+        dmnXml: newDmnXml(newName, decisionIdFor(newName)),
+      });
+      onOpen(draft.id);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <section className="decision-list">
+      <h2>Rules</h2>
+      <form onSubmit={create} className="inline-form">
+        <input
+          aria-label="New decision name"
+          placeholder="Name of the new decision"
+          value={newName}
+          onChange={(e) => setNewName(e.target.value)}
+          required
+        />
+        <button type="submit">New decision</button>
+      </form>
+      {error && <p role="alert">{error}</p>}
+      <table aria-label="Decision drafts">
+        <thead>
+          <tr>
+            <th>Draft</th>
+            <th>Revision</th>
+            <th>Last saved</th>
+          </tr>
+        </thead>
+        <tbody>
+          {drafts?.items.map((d) => (
+            <tr key={d.id}>
+              <td>
+                <button className="link" onClick={() => onOpen(d.id)}>
+                  {d.name}
+                </button>
+              </td>
+              <td>{d.revision}</td>
+              <td>
+                {new Date(d.updatedAt).toLocaleString()} by {d.updatedBy}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {drafts && drafts.total > PAGE_SIZE && (
+        <div className="pager">
+          <button disabled={page === 0} onClick={() => setPage(page - 1)}>
+            Previous
+          </button>
+          <span>
+            Page {page + 1} of {Math.ceil(drafts.total / PAGE_SIZE)}
+          </span>
+          <button
+            disabled={(page + 1) * PAGE_SIZE >= drafts.total}
+            onClick={() => setPage(page + 1)}
+          >
+            Next
+          </button>
+        </div>
+      )}
+      <h3>Deployed decisions</h3>
+      <table aria-label="Deployed decisions">
+        <thead>
+          <tr>
+            <th>Decision</th>
+            <th>Name</th>
+            <th>Latest version</th>
+            <th>Versions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deployed?.items.map((d) => (
+            <tr key={d.decisionId}>
+              <td>
+                <code>{d.decisionId}</code>
+              </td>
+              <td>{d.name}</td>
+              <td>{d.latestVersion}</td>
+              <td>
+                {d.versions
+                  .map(
+                    (v) =>
+                      `v${v.version} (${v.decisionRequirementsId}, ${new Date(v.deployedAt).toLocaleString()})`,
+                  )
+                  .join('; ')}
+              </td>
+            </tr>
+          ))}
+          {deployed?.items.length === 0 && (
+            <tr>
+              <td colSpan={4}>No decision deployed yet.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

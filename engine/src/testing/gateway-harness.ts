@@ -39,6 +39,8 @@ export interface GatewayHarnessOptions {
   readonly engine?: Partial<Omit<EngineOptions, 'pool' | 'logger'>>;
   /** @default the gateway's default (4 MiB) */
   readonly maxMessageBytes?: number;
+  /** the gateway's bearer token (the harness's own client sends it) */
+  readonly bearerToken?: string;
 }
 
 export async function startGatewayHarness(
@@ -58,9 +60,10 @@ export async function startGatewayHarness(
     port: await freePort(),
     logger,
     maxMessageBytes: options.maxMessageBytes,
+    bearerToken: options.bearerToken,
   });
   const address = `127.0.0.1:${gateway.port}`;
-  const zeebe = zeebeClient(address);
+  const zeebe = zeebeClient(address, {}, options.bearerToken);
   return {
     engine,
     gateway,
@@ -88,12 +91,15 @@ type ZeebeGrpcSettings = NonNullable<
 export function zeebeClient(
   address: string,
   grpcSettings: ZeebeGrpcSettings = {},
+  bearerToken?: string,
 ): Zeebe.ZeebeGrpcClient {
   // grpc:// selects plaintext; the REST address is required by the SDK but never used here.
   return new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${address}`,
     ZEEBE_REST_ADDRESS: `http://${address}`,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    ...(bearerToken
+      ? { CAMUNDA_AUTH_STRATEGY: 'BEARER' as const, CAMUNDA_OAUTH_TOKEN: bearerToken }
+      : { CAMUNDA_AUTH_STRATEGY: 'NONE' as const }),
     CAMUNDA_LOG_LEVEL: 'none',
     zeebeGrpcSettings: {
       ZEEBE_CLIENT_LOG_LEVEL: 'NONE',

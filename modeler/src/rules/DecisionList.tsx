@@ -2,8 +2,9 @@
  * The analyst's rules page: decision drafts (paged on the server) with the way to start a new
  * one, and the deployed decisions with their versions.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { api } from '../api';
+import { openDmn } from './dmn-file';
 import { decisionIdFor, newDmnXml } from './rule-document';
 
 interface DraftSummary {
@@ -62,6 +63,40 @@ export function DecisionList({ onOpen }: { onOpen: (draftId: string) => void }) 
     }
   }
 
+  /** A file from Camunda Modeler (or a download from here) becomes a new draft, as it is. */
+  async function importFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    try {
+      const xml = await file.text();
+      const doc = await openDmn(xml);
+      const draft = await api<{ id: string }>('POST', '/api/decision-drafts', {
+        name: doc.name || file.name.replace(/\.dmn$/i, ''),
+        dmnXml: xml,
+      });
+      onOpen(draft.id);
+    } catch (e) {
+      setError(`${file.name}: ${(e as Error).message}`);
+    }
+  }
+
+  /** A deployed version opened again as a new draft, to change it. */
+  async function editVersion(decisionKey: string, name: string) {
+    try {
+      const version = await api<{ dmnXml: string }>(
+        'GET',
+        `/api/decision-definitions/${decisionKey}`,
+      );
+      const draft = await api<{ id: string }>('POST', '/api/decision-drafts', {
+        name,
+        dmnXml: version.dmnXml,
+      });
+      onOpen(draft.id);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
   return (
     <section className="decision-list">
       <h2>Rules</h2>
@@ -74,6 +109,10 @@ export function DecisionList({ onOpen }: { onOpen: (draftId: string) => void }) 
           required
         />
         <button type="submit">New decision</button>
+        <label className="file-button">
+          Import DMN file
+          <input type="file" accept=".dmn,.xml" aria-label="DMN file" onChange={importFile} />
+        </label>
       </form>
       {error && <p role="alert">{error}</p>}
       <table aria-label="Decision drafts">
@@ -135,12 +174,19 @@ export function DecisionList({ onOpen }: { onOpen: (draftId: string) => void }) 
               <td>{d.name}</td>
               <td>{d.latestVersion}</td>
               <td>
-                {d.versions
-                  .map(
-                    (v) =>
-                      `v${v.version} (${v.decisionRequirementsId}, ${new Date(v.deployedAt).toLocaleString()})`,
-                  )
-                  .join('; ')}
+                {d.versions.map((v) => (
+                  <span key={v.decisionKey} className="version">
+                    v{v.version} ({v.decisionRequirementsId},{' '}
+                    {new Date(v.deployedAt).toLocaleString()}){' '}
+                    <button
+                      className="link"
+                      aria-label={`Edit ${d.decisionId} version ${v.version} as a new draft`}
+                      onClick={() => editVersion(v.decisionKey, `${d.name} (from v${v.version})`)}
+                    >
+                      edit
+                    </button>
+                  </span>
+                ))}
               </td>
             </tr>
           ))}

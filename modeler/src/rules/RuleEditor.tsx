@@ -75,10 +75,17 @@ export function RuleEditor({ draftId, onClose }: { draftId: string; onClose: () 
   const change = history.change;
   const selected = doc?.decisions.find((d) => d.id === selectedId);
   const selectedInput = doc?.inputData.find((i) => i.id === selectedId);
-  const problemIds = useMemo(
-    () => new Set(problems.map((p) => p.elementId).filter((id): id is string => !!id)),
-    [problems],
-  );
+  // a problem names a rule, an input or an output; the graph marks the decision that holds it
+  const problemIds = useMemo(() => {
+    const ids = new Set<string>();
+    for (const problem of problems) {
+      const id = problem.elementId;
+      if (!id || !doc) continue;
+      const owner = doc.decisions.find((d) => d.id === id || containsId(d, id));
+      if (owner) ids.add(owner.id);
+    }
+    return ids;
+  }, [problems, doc]);
   const xml = useCallback(async () => saveDmn({ ...doc!, name }), [doc, name]);
 
   async function save(): Promise<DecisionDraft | undefined> {
@@ -264,6 +271,25 @@ export function RuleEditor({ draftId, onClose }: { draftId: string; onClose: () 
       {selectedInput && (
         <div className="node-details">
           <label>
+            Input data type
+            <select
+              value={selectedInput.typeRef ?? ''}
+              onChange={(e) =>
+                change({
+                  ...doc,
+                  inputData: doc.inputData.map((i) =>
+                    i.id === selectedInput.id ? { ...i, typeRef: e.target.value || undefined } : i,
+                  ),
+                })
+              }
+            >
+              <option value="">any</option>
+              {TYPE_REFS.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+          <label>
             Input data name
             <input
               value={selectedInput.name}
@@ -372,5 +398,23 @@ export function RuleEditor({ draftId, onClose }: { draftId: string; onClose: () 
         </div>
       )}
     </section>
+  );
+}
+
+/** Whether a rule, cell, column or expression with this id belongs to the decision. */
+function containsId(decision: DecisionNode, id: string): boolean {
+  const logic = decision.logic;
+  if (logic.kind === 'literal') return logic.id === id;
+  if (logic.kind !== 'table') return false;
+  return (
+    logic.id === id ||
+    logic.inputs.some((c) => c.id === id) ||
+    logic.outputs.some((c) => c.id === id) ||
+    logic.rules.some(
+      (r) =>
+        r.id === id ||
+        r.inputEntries.some((c) => c.id === id) ||
+        r.outputEntries.some((c) => c.id === id),
+    )
   );
 }

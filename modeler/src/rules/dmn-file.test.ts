@@ -82,6 +82,9 @@ describe('DMN files from Camunda Modeler', () => {
     ]) {
       expect(xml).toContain(kept);
     }
+    // in the order of the file
+    expect(xml.indexOf('<businessKnowledgeModel')).toBeLessThan(xml.indexOf('<inputData'));
+    expect(xml.indexOf('id="claimRisk"')).toBeLessThan(xml.indexOf('<businessKnowledgeModel'));
   });
 
   it('keeps every rule when one is edited, and the edit survives re-opening', async () => {

@@ -191,7 +191,6 @@ export async function saveDmn(doc: RuleDocument): Promise<string> {
 
   definitions.set('name', doc.name);
   const managed = new Set(['dmn:Decision', 'dmn:InputData']);
-  const kept = many(definitions, 'drgElement').filter((e) => !managed.has(e.$type));
   const written: El[] = [];
 
   for (const node of doc.inputData) {
@@ -225,8 +224,14 @@ export async function saveDmn(doc: RuleDocument): Promise<string> {
     written.push(el);
   }
 
-  // decisions and input data first, in the document's order; the rest as they were
-  definitions.set('drgElement', [...written, ...kept]);
+  // elements keep their place in the file; new ones go after the rest, as Camunda Modeler does
+  const writtenById = new Map(written.map((e) => [str(e.id), e]));
+  const original = many(definitions, 'drgElement');
+  const inPlace = original.flatMap((e) =>
+    managed.has(e.$type) ? (writtenById.has(str(e.id)) ? [writtenById.get(str(e.id))!] : []) : [e],
+  );
+  const added = written.filter((e) => !original.some((o) => o.id === e.id));
+  definitions.set('drgElement', [...inPlace, ...added]);
   writeDiagram(definitions, doc, create);
   const { xml } = await moddle.toXML(definitions, { format: true });
   return xml;

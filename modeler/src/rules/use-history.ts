@@ -5,14 +5,14 @@
  */
 import { useCallback, useReducer } from 'react';
 
-interface History<T> {
+export interface History<T> {
   readonly past: readonly T[];
   readonly present: T | undefined;
   readonly future: readonly T[];
   readonly lastMergeKey?: string;
 }
 
-type Action<T> =
+export type HistoryAction<T> =
   | { type: 'reset'; value: T }
   | { type: 'change'; value: T; mergeKey?: string }
   | { type: 'undo' }
@@ -20,7 +20,8 @@ type Action<T> =
 
 const LIMIT = 200;
 
-function reduce<T>(state: History<T>, action: Action<T>): History<T> {
+/** The history's reducer: pure, so that do and undo are tested without React. */
+export function historyReducer<T>(state: History<T>, action: HistoryAction<T>): History<T> {
   switch (action.type) {
     case 'reset':
       return { past: [], present: action.value, future: [] };
@@ -62,7 +63,11 @@ export interface UndoHistory<T> {
 }
 
 export function useHistory<T>(): UndoHistory<T> {
-  const [state, dispatch] = useReducer(reduce<T>, { past: [], present: undefined, future: [] });
+  const [state, dispatch] = useReducer(historyReducer<T>, {
+    past: [],
+    present: undefined,
+    future: [],
+  });
   return {
     present: state.present,
     canUndo: state.past.length > 0,

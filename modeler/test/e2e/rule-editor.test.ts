@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveScreenshot } from '../../../engine/src/testing/browser.js';
+import { PARTNER_ASSIGNMENT } from '../../src/rules/__fixtures__/camunda-modeler-files.js';
 import { ANALYST, startWebApp, type WebAppFixture } from './web-app-fixture.js';
 
 const CASES = [
@@ -165,6 +166,50 @@ describe('web app: rule editor', () => {
       variables: { region: 'east', amount: 25_000 },
     });
     expect(done.variables).toMatchObject({ partner: 'Expert Partners' });
+    await page.close();
+  });
+
+  it('opens a file from Camunda Modeler, edits one rule and saves it without losing the rest', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1500, height: 1100 } });
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${app.harness.url}/#/rules`);
+    await app.signIn(page, ANALYST.username, ANALYST.password);
+
+    // imported as a new draft: the graph shows both decisions and both input data
+    await page.setInputFiles('input[aria-label="DMN file"]', {
+      name: 'partner-assignment.dmn',
+      mimeType: 'application/xml',
+      buffer: Buffer.from(PARTNER_ASSIGNMENT),
+    });
+    await expect.poll(() => page.locator('.drg-decision').count()).toBe(2);
+    expect(await page.locator('.drg-input').count()).toBe(2);
+    expect(await page.locator('.react-flow__edge').count()).toBe(3);
+
+    // the required decision is chosen on the canvas and one of its rules edited
+    await page.locator('.drg-decision', { hasText: 'Claim risk' }).click();
+    expect(await page.getByRole('button', { name: 'Rule 1 Amount' }).textContent()).toBe('< 10000');
+    await page.getByRole('button', { name: 'Rule 1 Amount' }).click();
+    await page.getByLabel('To', { exact: true }).fill('5000');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved revision 2');
+    await saveScreenshot(page, 'rule-editor-camunda-file');
+
+    const { rows } = await app.harness.database.pool.query<{ dmn_xml: string }>(
+      "SELECT dmn_xml FROM decision_draft WHERE name = 'Partner assignment' AND revision = 2",
+    );
+    const xml = rows[0].dmn_xml;
+    expect(xml).toContain('<text>&lt; 5000</text>');
+    for (const kept of [
+      '<description>Nordhaus takes every northern claim</description>',
+      '<businessKnowledgeModel id="riskPolicy" name="Risk policy">',
+      'kontor:owner="claims-team"',
+      '<association id="Association_0s1">',
+      'modeler:executionPlatform="Camunda Cloud"',
+    ]) {
+      expect(xml).toContain(kept);
+    }
+    expect(xml.match(/<rule id=/g)).toHaveLength(5);
     await page.close();
   });
 });

@@ -14,3 +14,5 @@ export * from './inbound/inbound.service.js';
 export * from './inbound/process-dispatcher.js';
 export * from './inbound/zeebe-client.js';
 export * from './inbound/language.js';
+export * from './email/smtp.connector.js';
+export * from './start-connectors.js';

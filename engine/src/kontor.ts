@@ -9,6 +9,7 @@
  *   const kontor = await startKontor(loadConfig(), logger);
  *   await kontor.stop();
  */
+import { startConnectors } from '@kontor/connectors';
 import type { KontorConfig } from './config/config.js';
 import type { Logger } from './logging/logger.js';
 import { sessionUser } from './api/auth/auth.middleware.js';
@@ -45,6 +46,8 @@ import { openSystemDatabase, type SystemDatabase } from './state/system-database
 export interface RunningKontor {
   readonly httpPort: number;
   readonly gatewayPort: number;
+  /** the SMTP server's port, when KONTOR_SMTP_PORT is set */
+  readonly smtpPort?: number;
   readonly database: SystemDatabase;
   readonly engine: Engine;
   stop(): Promise<void>;
@@ -95,6 +98,33 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         : { bearerToken: config.gatewayBearerToken },
     });
     stack.push(() => tasklist.stop());
+
+    // Inbound channels hand their items to processes through the same Zeebe client connection.
+    const connectors = await startConnectors({
+      pool: database.pool,
+      logger,
+      dataDir: config.dataDirAbsolute,
+      zeebe: {
+        address: config.tasklistZeebeAddress ?? ownGateway,
+        credentials: config.tasklistZeebeAddress
+          ? 'environment'
+          : { bearerToken: config.gatewayBearerToken },
+      },
+      bpmnProcessId: config.inboundProcessId,
+      limits: {
+        maxAttachments: config.inboundMaxAttachments,
+        maxAttachmentBytes: config.inboundMaxAttachmentSize,
+      },
+      smtp:
+        config.smtpPort === undefined
+          ? undefined
+          : {
+              host: config.host,
+              port: config.smtpPort,
+              maxMessageBytes: config.smtpMaxMessageSize,
+            },
+    });
+    stack.push(() => connectors.stop());
 
     const http: HttpServer = await startHttpServer({
       host: config.host,
@@ -149,6 +179,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
     return {
       httpPort: http.port,
       gatewayPort: gateway.port,
+      ...(connectors.smtpPort === undefined ? {} : { smtpPort: connectors.smtpPort }),
       database,
       engine,
       stop() {

@@ -106,6 +106,43 @@ export const settings = {
       "Zeebe gateway the tasklist takes user tasks (jobs of type io.camunda.zeebe:userTask) from, as grpc://host:port or grpcs://host:port. Unset: Kontor's own gateway. A remote cluster's credentials come from the usual CAMUNDA_* variables of @camunda8/sdk.",
     parse: zeebeAddress,
   },
+  smtpPort: {
+    env: 'KONTOR_SMTP_PORT',
+    unit: 'TCP port',
+    description:
+      "Port of the SMTP server (on KONTOR_HOST) that takes e-mail for the inbound recipients' addresses (0: any free port). Unset: no SMTP server.",
+    parse: port,
+  },
+  smtpMaxMessageSize: {
+    env: 'KONTOR_SMTP_MAX_MESSAGE_SIZE',
+    default: '26214400',
+    unit: 'bytes',
+    description:
+      'Largest e-mail the SMTP server accepts, as sent; larger ones are refused with 552.',
+    parse: positiveInteger,
+  },
+  inboundMaxAttachments: {
+    env: 'KONTOR_INBOUND_MAX_ATTACHMENTS',
+    default: '10',
+    unit: 'attachments',
+    description: 'Most attachments one inbound item (e-mail, web form, upload) may carry.',
+    parse: positiveInteger,
+  },
+  inboundMaxAttachmentSize: {
+    env: 'KONTOR_INBOUND_MAX_ATTACHMENT_SIZE',
+    default: '10485760',
+    unit: 'bytes',
+    description: 'Largest single attachment of an inbound item.',
+    parse: positiveInteger,
+  },
+  inboundProcessId: {
+    env: 'KONTOR_INBOUND_PROCESS_ID',
+    default: 'duplicate-claim-escalation',
+    unit: 'BPMN process id',
+    description:
+      'Process that each new inbound item starts; an item quoting an earlier reference is published as the message inbound-item-received instead.',
+    parse: text,
+  },
   host: {
     env: 'KONTOR_HOST',
     default: '0.0.0.0',

@@ -1,0 +1,96 @@
+/**
+ * The inbound side of a running Kontor: repositories, the content store under the data
+ * directory, the dispatcher that hands items to processes through the Zeebe client, and the
+ * channels that are switched on (the SMTP server when a port is given).
+ *
+ *   const connectors = await startConnectors({ pool, logger, dataDir, zeebe: { address, credentials: {} },
+ *     bpmnProcessId: 'duplicate-claim-escalation', smtp: { host: '0.0.0.0', port: 2525 } });
+ *   connectors.smtpPort; // 2525
+ *   await connectors.stop();
+ */
+import path from 'node:path';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { startSmtpConnector, type SmtpConnector } from './email/smtp.connector.js';
+import { ContentStore } from './inbound/content-store.js';
+import { InboundItemRepository } from './inbound/inbound-item.repository.js';
+import { InboundService, type InboundLimits } from './inbound/inbound.service.js';
+import { ProcessDispatcher } from './inbound/process-dispatcher.js';
+import { RecipientsRepository } from './inbound/recipients.repository.js';
+import { connectZeebe, type ZeebeConnection } from './inbound/zeebe-client.js';
+
+export interface ConnectorsOptions {
+  readonly pool: pg.Pool;
+  readonly logger: Logger;
+  /** documents go to `<dataDir>/inbound` */
+  readonly dataDir: string;
+  readonly zeebe: ZeebeConnection;
+  /** the process each new inbound item starts */
+  readonly bpmnProcessId: string;
+  readonly limits?: Partial<InboundLimits>;
+  /** the e-mail channel; off when not given */
+  readonly smtp?: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxMessageBytes?: number;
+  };
+}
+
+export interface RunningConnectors {
+  readonly intake: InboundService;
+  readonly items: InboundItemRepository;
+  readonly recipients: RecipientsRepository;
+  readonly store: ContentStore;
+  /** the SMTP server's port, when the e-mail channel is on */
+  readonly smtpPort?: number;
+  stop(): Promise<void>;
+}
+
+export async function startConnectors(options: ConnectorsOptions): Promise<RunningConnectors> {
+  const logger = options.logger.child({ component: 'connectors' });
+  const items = new InboundItemRepository(options.pool);
+  const recipients = new RecipientsRepository(options.pool);
+  const store = new ContentStore(path.join(options.dataDir, 'inbound'));
+  const zeebe = connectZeebe(options.zeebe);
+  const dispatcher = new ProcessDispatcher({
+    zeebe,
+    items,
+    logger,
+    bpmnProcessId: options.bpmnProcessId,
+  });
+  const intake = new InboundService({
+    items,
+    recipients,
+    store,
+    dispatcher,
+    logger,
+    limits: options.limits,
+  });
+  dispatcher.start();
+  let smtp: SmtpConnector | undefined;
+  const stopDispatch = async () => {
+    await intake.drain();
+    await dispatcher.stop();
+    await zeebe.close(2_000).catch(() => undefined);
+  };
+  if (options.smtp) {
+    try {
+      smtp = await startSmtpConnector({ intake, recipients, logger, ...options.smtp });
+    } catch (error) {
+      await stopDispatch();
+      throw error;
+    }
+  }
+  return {
+    intake,
+    items,
+    recipients,
+    store,
+    ...(smtp ? { smtpPort: smtp.port } : {}),
+    async stop() {
+      // Channels first, so nothing new arrives while deliveries finish.
+      await smtp?.close();
+      await stopDispatch();
+    },
+  };
+}

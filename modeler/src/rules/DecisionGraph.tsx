@@ -44,7 +44,17 @@ function InputDataShape({ data, selected }: NodeProps<Node<GraphNodeData>>) {
   );
 }
 
-const nodeTypes = { decision: DecisionShape, inputData: InputDataShape };
+function ReadOnlyShape({ data }: NodeProps<Node<GraphNodeData>>) {
+  return (
+    <div className="drg-other" title="Kept as it is; edit it in Camunda Modeler">
+      <Handle type="source" position={Position.Top} isConnectable={false} />
+      <span className="drg-kind">{data.detail}</span>
+      {data.label}
+    </div>
+  );
+}
+
+const nodeTypes = { decision: DecisionShape, inputData: InputDataShape, other: ReadOnlyShape };
 
 function toNodes(doc: RuleDocument, selectedId: string | undefined, problems: ReadonlySet<string>) {
   return [
@@ -54,6 +64,18 @@ function toNodes(doc: RuleDocument, selectedId: string | undefined, problems: Re
       position: { x: i.bounds.x, y: i.bounds.y },
       data: { label: i.name || i.id, detail: 'input data' },
       selected: i.id === selectedId,
+    })),
+    ...doc.others.map((o): Node<GraphNodeData> => ({
+      id: o.id,
+      type: 'other',
+      position: { x: o.bounds.x, y: o.bounds.y },
+      data: {
+        label: o.name || o.id,
+        detail: o.kind.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(),
+      },
+      draggable: false,
+      connectable: false,
+      deletable: false,
     })),
     ...doc.decisions.map((d): Node<GraphNodeData> => ({
       id: d.id,
@@ -91,15 +113,29 @@ export function DecisionGraph(props: {
   useEffect(() => setNodes(toNodes(doc, selectedId, problems)), [doc, selectedId, problems]);
   const edges = useMemo(
     () =>
-      doc.decisions.flatMap((d) =>
-        d.requirements.map((r): Edge => ({
-          id: r.id,
-          source: r.sourceId,
-          target: d.id,
-          markerEnd: { type: MarkerType.ArrowClosed },
-          data: { decisionId: d.id },
-        })),
-      ),
+      doc.decisions
+        .flatMap((d) =>
+          d.requirements.map((r): Edge => ({
+            id: r.id,
+            source: r.sourceId,
+            target: d.id,
+            markerEnd: { type: MarkerType.ArrowClosed },
+            data: { decisionId: d.id },
+          })),
+        )
+        .concat(
+          doc.decisions.flatMap((d) =>
+            (d.knowledge ?? [])
+              .filter((k) => doc.others.some((o) => o.id === k))
+              .map((k): Edge => ({
+                id: `${d.id}-knows-${k}`,
+                source: k,
+                target: d.id,
+                style: { strokeDasharray: '6 4' },
+                deletable: false,
+              })),
+          ),
+        ),
     [doc],
   );
 

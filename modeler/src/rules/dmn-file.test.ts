@@ -54,6 +54,16 @@ describe('DMN files from Camunda Modeler', () => {
       ['-', '-', '"Allround AG"'],
     ]);
     expect(table(doc, 'claimRisk').hitPolicy).toBe('UNIQUE');
+    // the business knowledge model is shown, read only
+    expect(doc.others).toEqual([
+      {
+        id: 'riskPolicy',
+        name: 'Risk policy',
+        kind: 'BusinessKnowledgeModel',
+        bounds: { x: 700, y: 237, width: 135, height: 46 },
+      },
+    ]);
+    expect(doc.decisions[1].knowledge).toEqual(['riskPolicy']);
   });
 
   it('saves unchanged without losing a rule, an annotation or an unknown attribute', async () => {

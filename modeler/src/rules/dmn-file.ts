@@ -149,6 +149,9 @@ export async function openDmn(xml: string): Promise<RuleDocument> {
         }))
         .filter((r) => r.sourceId !== ''),
       logic: readLogic(decision.decisionLogic as El | undefined),
+      knowledge: many(decision, 'knowledgeRequirement')
+        .map((r) => hrefId(r.requiredKnowledge))
+        .filter((id) => id !== ''),
     }));
   const inputData: InputDataNode[] = elements
     .filter((e) => e.$type === 'dmn:InputData')
@@ -158,8 +161,19 @@ export async function openDmn(xml: string): Promise<RuleDocument> {
       typeRef: str((input.variable as El | undefined)?.typeRef) || undefined,
       bounds: place(str(input.id), INPUT_DATA_SIZE, 300),
     }));
+  const others = elements
+    .filter(
+      (e) => e.$type !== 'dmn:Decision' && e.$type !== 'dmn:InputData' && bounds.has(str(e.id)),
+    )
+    .map((e) => ({
+      id: str(e.id),
+      name: str(e.name),
+      kind: e.$type.replace(/^dmn:/, ''),
+      bounds: bounds.get(str(e.id))!,
+    }));
   return {
     sourceXml: xml,
+    others,
     id: str(definitions.id),
     name: str(definitions.name),
     decisions,

@@ -100,6 +100,16 @@ export interface DecisionNode {
   readonly bounds: Bounds;
   readonly requirements: readonly Requirement[];
   readonly logic: DecisionLogic;
+  /** ids of the business knowledge models it invokes: shown, not edited */
+  readonly knowledge?: readonly string[];
+}
+
+/** A DRG element the editor shows but leaves as it is: a business knowledge model, a knowledge source, a decision service. */
+export interface ReadOnlyNode {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly bounds: Bounds;
 }
 
 export interface InputDataNode {
@@ -116,6 +126,8 @@ export interface RuleDocument {
   readonly name: string;
   readonly decisions: readonly DecisionNode[];
   readonly inputData: readonly InputDataNode[];
+  /** elements with a shape that the editor shows read-only; saving keeps them as they are */
+  readonly others: readonly ReadOnlyNode[];
   /** warnings from reading the file, e.g. elements DMN 1.3 does not know */
   readonly warnings: readonly string[];
 }

@@ -183,7 +183,11 @@ describe('web app: rule editor', () => {
     });
     await expect.poll(() => page.locator('.drg-decision').count()).toBe(2);
     expect(await page.locator('.drg-input').count()).toBe(2);
-    expect(await page.locator('.react-flow__edge').count()).toBe(3);
+    // three information requirements, and the knowledge requirement of the read-only BKM
+    expect(await page.locator('.react-flow__edge').count()).toBe(4);
+    expect(await page.locator('.drg-other').textContent()).toBe(
+      'business knowledge modelRisk policy',
+    );
 
     // the required decision is chosen on the canvas and one of its rules edited
     await page.locator('.drg-decision', { hasText: 'Claim risk' }).click();

@@ -172,4 +172,44 @@ describe('web app: form editor', () => {
     });
     await page.close();
   }, 90_000);
+
+  it('every kind of the palette shows in the preview, and a saved draft opens again as it was built', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1500, height: 1200 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${app.harness.url}/#/forms`);
+    await app.signIn(page, ANALYST.username, ANALYST.password);
+    await page.getByLabel('Form key').fill('all-kinds');
+    await page.getByRole('button', { name: 'New form' }).click();
+    await page.waitForSelector('.form-editor');
+
+    // given: one field of each kind; the palette adds into the selected section or group, so
+    // the repeating group goes into the section and a text field into the group
+    for (const kind of ['Text', 'Number', 'Date', 'Select', 'Checkbox', 'File', 'Section']) {
+      await page.getByRole('button', { name: `Add ${kind}` }).click();
+    }
+    await page.getByRole('button', { name: 'Add Repeating group' }).click();
+    await page.getByRole('button', { name: 'Add Text' }).click();
+    await setProperty(page, 'Label', 'Item');
+    const preview = page.locator('.form-preview');
+    for (const id of ['text1', 'number2', 'date3', 'select4', 'checkbox5', 'file6']) {
+      await preview.locator(`#root_${id}`).waitFor();
+    }
+    expect(await preview.locator('input[type="file"]').count()).toBe(1);
+    await preview.locator('button.btn-add').click();
+    await preview.locator('#root_section7_group1_0_text1').fill('Hotel');
+    expect(await preview.locator('.error').count()).toBe(0);
+    await saveScreenshot(page, 'form-editor-all-kinds');
+
+    // when: saved and opened again
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved (revision 2)');
+    const before = await page.locator('.field-tree .field-select').allTextContents();
+    await page.reload();
+    await page.waitForSelector('.form-editor');
+
+    // then
+    expect(await page.locator('.field-tree .field-select').allTextContents()).toEqual(before);
+    expect(before).toHaveLength(9);
+    await page.close();
+  }, 60_000);
 });

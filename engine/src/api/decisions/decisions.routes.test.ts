@@ -181,6 +181,34 @@ describe('decisions API', () => {
       });
     });
 
+    it('reads ISO dates from a form or CSV in a date column, and sums under COLLECT', async () => {
+      const fees = dmnXml(
+        decisionTable({
+          id: 'fees',
+          hitPolicy: 'COLLECT',
+          aggregation: 'SUM',
+          inputs: [
+            { expression: 'filedOn', typeRef: 'date' },
+            { expression: 'express', typeRef: 'boolean' },
+          ],
+          outputs: [{ name: 'fee', typeRef: 'number' }],
+          rules: [
+            ['-', '-', '10'],
+            ['>= date("2026-01-01")', 'true', '25'],
+          ],
+        }),
+      );
+      const res = await evaluate(
+        [
+          { filedOn: '2026-02-01', express: true },
+          { filedOn: '2025-12-31', express: true },
+        ],
+        fees,
+        'fees',
+      );
+      expect(res.body.results.map((r: { result: unknown }) => r.result)).toEqual([35, 10]);
+    });
+
     it('reports a UNIQUE table whose rules overlap as a failed case, naming the rules', async () => {
       const res = await evaluate([{ region: 'north', amount: 5 }], partnerRules('UNIQUE'));
       expect(res.body.results[0].ok).toBe(false);

@@ -149,6 +149,7 @@ export function TaskPage({
             {open && !mine && <p className="hint">Claim the task to fill in its form.</p>}
             <Form
               schema={form ? form.schema : { type: 'object', properties: {} }}
+              uiSchema={form?.uiSchema ?? undefined}
               validator={validator}
               formData={formData}
               onChange={(e: IChangeEvent<FormValues>) => setFormData(e.formData ?? {})}

@@ -25,7 +25,10 @@ export interface Task extends TaskSummary {
 
 export interface TaskWithForm {
   readonly task: Task;
-  readonly form: { schema: Record<string, unknown> } | { error: string } | null;
+  readonly form:
+    | { schema: Record<string, unknown>; uiSchema?: Record<string, unknown> | null }
+    | { error: string }
+    | null;
 }
 
 export interface ProcessContext {

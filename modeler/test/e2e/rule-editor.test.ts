@@ -98,6 +98,13 @@ describe('web app: rule editor', () => {
     expect(await page.getByRole('button', { name: 'Rule 2 Amount' }).textContent()).toBe('≥ 10000');
     expect(await page.getByRole('button', { name: 'Rule 1 Region' }).textContent()).toBe('north');
 
+    // a deleted rule comes back with Ctrl+Z
+    await page.getByRole('button', { name: 'Delete rule 1' }).click();
+    await expect.poll(() => page.locator('.rules-grid tbody tr').count()).toBe(2);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.rules-grid tbody tr').count()).toBe(3);
+    expect(await page.getByRole('button', { name: 'Rule 1 Region' }).textContent()).toBe('north');
+
     // guard rail: PRIORITY needs output values
     await page.getByLabel('Hit policy').selectOption('PRIORITY');
     await expect

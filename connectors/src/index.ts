@@ -16,3 +16,6 @@ export * from './inbound/zeebe-client.js';
 export * from './inbound/language.js';
 export * from './email/smtp.connector.js';
 export * from './start-connectors.js';
+export * from './web/web-intake.routes.js';
+export * from './web/web-intake-form.js';
+export * from './web/rate-limiter.js';

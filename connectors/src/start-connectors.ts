@@ -1,7 +1,7 @@
 /**
  * The inbound side of a running Kontor: repositories, the content store under the data
  * directory, the dispatcher that hands items to processes through the Zeebe client, and the
- * channels that are switched on (the SMTP server when a port is given).
+ * channels: the public web form's routes, and the SMTP server when a port is given.
  *
  *   const connectors = await startConnectors({ pool, logger, dataDir, zeebe: { address, credentials: {} },
  *     bpmnProcessId: 'duplicate-claim-escalation', smtp: { host: '0.0.0.0', port: 2525 } });
@@ -9,6 +9,7 @@
  *   await connectors.stop();
  */
 import path from 'node:path';
+import type { Router } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { startSmtpConnector, type SmtpConnector } from './email/smtp.connector.js';
@@ -18,6 +19,8 @@ import { InboundService, type InboundLimits } from './inbound/inbound.service.js
 import { ProcessDispatcher } from './inbound/process-dispatcher.js';
 import { RecipientsRepository } from './inbound/recipients.repository.js';
 import { connectZeebe, type ZeebeConnection } from './inbound/zeebe-client.js';
+import { webIntakeRoutes } from './web/web-intake.routes.js';
+import type { RateLimit } from './web/rate-limiter.js';
 
 export interface ConnectorsOptions {
   readonly pool: pg.Pool;
@@ -28,6 +31,8 @@ export interface ConnectorsOptions {
   /** the process each new inbound item starts */
   readonly bpmnProcessId: string;
   readonly limits?: Partial<InboundLimits>;
+  /** submissions of the public web form per client address. @default 10 per minute */
+  readonly webRateLimit?: RateLimit;
   /** the e-mail channel; off when not given */
   readonly smtp?: {
     readonly host: string;
@@ -43,6 +48,8 @@ export interface RunningConnectors {
   readonly store: ContentStore;
   /** the SMTP server's port, when the e-mail channel is on */
   readonly smtpPort?: number;
+  /** the public web intake form's REST routes, for the HTTP server to mount */
+  readonly webIntakeRoutes: Router;
   stop(): Promise<void>;
 }
 
@@ -87,6 +94,7 @@ export async function startConnectors(options: ConnectorsOptions): Promise<Runni
     recipients,
     store,
     ...(smtp ? { smtpPort: smtp.port } : {}),
+    webIntakeRoutes: webIntakeRoutes({ intake, recipients, rateLimit: options.webRateLimit }),
     async stop() {
       // Channels first, so nothing new arrives while deliveries finish.
       await smtp?.close();

@@ -115,6 +115,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         maxAttachments: config.inboundMaxAttachments,
         maxAttachmentBytes: config.inboundMaxAttachmentSize,
       },
+      webRateLimit: { limit: config.webIntakeRateLimit, windowMs: 60_000 },
       smtp:
         config.smtpPort === undefined
           ? undefined
@@ -166,6 +167,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
           usage: new FormUsageRepository(database.pool),
           tasklist,
         }),
+        connectors.webIntakeRoutes,
         webAppRoutes(),
       ],
     });

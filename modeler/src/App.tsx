@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, type User } from './api';
 import { DashboardPage } from './dashboard/Dashboard';
 import { FormsSection } from './forms';
+import { IntakePage } from './intake/IntakePage';
 import { InstanceDetail } from './instances/InstanceDetail';
 import { InstanceList } from './instances/InstanceList';
 import { ProcessDefinitions } from './processes/ProcessDefinitions';
@@ -26,6 +27,8 @@ export function App() {
     );
   }, []);
 
+  // The public intake form needs no sign-in.
+  if (section === 'intake') return <IntakePage recipientId={id} />;
   if (user === undefined) return <p className="loading">Loading…</p>;
   if (user === null) return <SignIn onSignedIn={setUser} />;
   const may = (role: string) => user.roles.includes(role) || user.roles.includes('admin');

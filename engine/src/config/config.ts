@@ -135,6 +135,14 @@ export const settings = {
     description: 'Largest single attachment of an inbound item.',
     parse: positiveInteger,
   },
+  webIntakeRateLimit: {
+    env: 'KONTOR_WEB_INTAKE_RATE_LIMIT',
+    default: '10',
+    unit: 'per minute',
+    description:
+      'Submissions of the public web intake form accepted per minute from one client address; more get 429.',
+    parse: positiveInteger,
+  },
   inboundProcessId: {
     env: 'KONTOR_INBOUND_PROCESS_ID',
     default: 'duplicate-claim-escalation',

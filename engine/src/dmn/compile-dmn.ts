@@ -10,6 +10,7 @@
  */
 import { DmnModdle } from 'dmn-moddle';
 import { parseExpression, parseUnaryTests } from 'feelin';
+import { planDecisionTables } from './decision-table-plan.js';
 import type {
   Aggregation,
   BaseTypeName,
@@ -115,7 +116,10 @@ export async function compileDmn(xml: string): Promise<CompiledDmn> {
       },
     ]);
   }
-  return new DmnCompiler(definitions).compile();
+  const dmn = new DmnCompiler(definitions).compile();
+  // decision tables are compiled to closures once here, at deployment, not on each evaluation
+  if (dmn.problems.length === 0) planDecisionTables(dmn);
+  return dmn;
 }
 
 function emptyModel(problems: DmnProblem[]): CompiledDmn {

@@ -127,6 +127,25 @@ describe('hit policy FIRST', () => {
       'r2',
     ]);
   });
+
+  it('still fails for a later rule whose unary test cannot be evaluated', async () => {
+    // when
+    const evaluation = await evaluateTable(
+      {
+        hitPolicy: 'FIRST',
+        inputs: [guests],
+        outputs: [dish],
+        rules: [
+          ['> 2', '"Menu"'],
+          ['nosuch(?)', '"Stew"'],
+        ],
+      },
+      { guests: 5 },
+    );
+
+    // then
+    expect(expectFailure(evaluation)).toMatch(/^decision 'Decision': rule 'r2' \(#2\)/);
+  });
 });
 
 describe('hit policy PRIORITY', () => {
@@ -383,6 +402,37 @@ describe('decision tables', () => {
     expect(expectFailure(evaluation)).toMatch(
       /^decision 'Decision': rule 'r1' \(#1\), input 'Guests': 'nosuch\(\?\)' failed/,
     );
+  });
+});
+
+describe('compiled models', () => {
+  it('evaluates a model copied from storage as it evaluates the compiled one', async () => {
+    // given
+    const dmn = await compileDmn(
+      dmnXml(
+        decisionTable({
+          id: 'decision',
+          hitPolicy: 'COLLECT',
+          inputs: [season, guests, { expression: 'since', typeRef: 'date', label: 'Since' }],
+          outputs: [dish],
+          rules: [
+            ['"Fall","Winter"', '[1..8]', '-', '"Stew"'],
+            ['not("Summer")', '-', '>= date("2024-01-01")', '"Roastbeef"'],
+            ['-', '> 4', '< date("2024-01-01")', '"Buffet"'],
+          ],
+        }),
+      ),
+    );
+    const copied = JSON.parse(JSON.stringify(dmn)) as typeof dmn;
+    const variables = { season: 'Winter', guests: 6, since: '2024-03-01' };
+
+    // when
+    const original = evaluateDecision(dmn, 'decision', variables);
+    const fromCopy = evaluateDecision(copied, 'decision', variables);
+
+    // then
+    expect(expectResult(original)).toEqual(['Stew', 'Roastbeef']);
+    expect(fromCopy).toEqual(original);
   });
 });
 

@@ -21,9 +21,9 @@ import type {
   CompiledDmn,
   CompiledExpression,
   CompiledOutput,
-  CompiledRule,
   DecisionType,
 } from './dmn-model.js';
+import { decisionTablePlan, type RulePlan } from './decision-table-plan.js';
 import {
   coerceToType,
   conforms,
@@ -158,18 +158,21 @@ function finish(
   options: EvaluateDecisionOptions,
 ): DecisionEvaluation {
   const json = (options.values ?? 'json') === 'json';
-  const convert = (value: unknown) => (json ? toJson(value) : value);
   const evaluatedDecisions = evaluation.log.map((record) => ({
     ...record,
-    inputs: record.inputs.map((input) => ({ ...input, value: convert(input.value) })),
+    inputs: record.inputs.map((input) => ({ ...input, value: convert(input.value, json) })),
     matchedRules: record.matchedRules.map((rule) => ({
       ...rule,
-      outputs: convert(rule.outputs) as Record<string, unknown>,
+      outputs: convert(rule.outputs, json) as Record<string, unknown>,
     })),
-    result: convert(record.result),
+    result: convert(record.result, json),
   }));
   if (!outcome.ok) return { ok: false, message: outcome.message, evaluatedDecisions };
-  return { ok: true, result: convert(outcome.value), evaluatedDecisions };
+  return { ok: true, result: convert(outcome.value, json), evaluatedDecisions };
+}
+
+function convert(value: unknown, json: boolean): unknown {
+  return json ? toJson(value) : value;
 }
 
 type Scope = Record<string, unknown>;
@@ -459,22 +462,25 @@ class Evaluation {
   ): Outcome<unknown> {
     const values: unknown[] = [];
     const inputs: EvaluatedInput[] = [];
-    for (const input of table.inputs) {
-      const evaluated = evaluateFeel(input.expression, scope);
-      const where = `${owner}: input '${input.name}' (${input.id})`;
-      if (!evaluated.ok) return failure(`${where}: ${evaluated.message}`);
+    const plan = decisionTablePlan(table);
+    for (let column = 0; column < table.inputs.length; column++) {
+      const input = table.inputs[column];
+      const evaluated = plan.inputs[column](scope);
+      if (!evaluated.ok) return failure(`${inputWhere(owner, input)}: ${evaluated.message}`);
       const value = fromJson(evaluated.value, input.type);
       if (!conforms(value, input.type)) {
         return failure(
-          `${where} is ${describe(value)} (a ${feelTypeOf(value)}), but its typeRef is ${input.typeRef ?? 'another type'} (expected a value of that type or null)`,
+          `${inputWhere(owner, input)} is ${describe(value)} (a ${feelTypeOf(value)}), but its typeRef is ${input.typeRef ?? 'another type'} (expected a value of that type or null)`,
         );
       }
       if (input.inputValues !== undefined && value !== null) {
         const allowed = testFeel(input.inputValues, value, scope);
-        if (!allowed.ok) return failure(`${where}: input values ${allowed.message}`);
+        if (!allowed.ok) {
+          return failure(`${inputWhere(owner, input)}: input values ${allowed.message}`);
+        }
         if (!allowed.value) {
           return failure(
-            `${where} is ${describe(value)}, which is not among its input values ${input.inputValues}`,
+            `${inputWhere(owner, input)} is ${describe(value)}, which is not among its input values ${input.inputValues}`,
           );
         }
       }
@@ -482,63 +488,33 @@ class Evaluation {
       inputs.push({ id: input.id, name: input.name, value });
     }
     if (record) record.inputs.push(...inputs);
-    const inputsText = () =>
-      `{${inputs.map((input) => `${input.name}: ${describe(input.value)}`).join(', ')}}`;
 
-    const matched: CompiledRule[] = [];
-    for (const rule of table.rules) {
+    const firstOnly = table.hitPolicy === 'FIRST';
+    const matched: RulePlan[] = [];
+    for (let position = 0; position < plan.rules.length; position++) {
+      const rulePlan = plan.rules[position];
+      const tests = rulePlan.tests;
       let matches = true;
-      for (let column = 0; column < rule.inputEntries.length && matches; column++) {
-        const entry = rule.inputEntries[column];
-        if (entry === '') continue;
-        const tested = testFeel(entry, values[column], scope);
+      for (let column = 0; column < tests.length && matches; column++) {
+        const test = tests[column];
+        if (test === undefined) continue;
+        const tested = test(values[column], scope);
         if (!tested.ok) {
+          const { rule } = rulePlan;
           return failure(
             `${owner}: rule '${rule.id}' (#${rule.index}), input '${table.inputs[column]?.name}': ${tested.message}`,
           );
         }
         matches = tested.value;
       }
-      if (matches) matched.push(rule);
+      if (matches) {
+        matched.push(rulePlan);
+        // the rules after the first match only matter for FIRST if one of them can fail
+        if (firstOnly && position >= plan.lastFallibleRule) break;
+      }
     }
 
-    const decisionName = owner.replace(/^decision '(.*)'.*$/, '$1');
-    const outputName = (output: CompiledOutput) => output.name || decisionName;
-    const project = (outputs: Record<string, unknown>) =>
-      table.outputs.length === 1 ? outputs[outputName(table.outputs[0])] : outputs;
-    const outputsOf = (rule: CompiledRule): Outcome<MatchedRule> => {
-      const outputs: Record<string, unknown> = {};
-      for (const [column, output] of table.outputs.entries()) {
-        const text = rule.outputEntries[column] ?? '';
-        if (text.trim() === '') {
-          outputs[outputName(output)] = null;
-          continue;
-        }
-        const evaluated = evaluateFeel(text, scope);
-        if (!evaluated.ok) {
-          return failure(
-            `${owner}: rule '${rule.id}' (#${rule.index}), output '${outputName(output)}': ${evaluated.message}`,
-          );
-        }
-        outputs[outputName(output)] = coerceToType(evaluated.value, output.type);
-      }
-      return { ok: true, value: { ruleId: rule.id, ruleIndex: rule.index, outputs } };
-    };
-    const outputsOfAll = (rules: CompiledRule[]): Outcome<MatchedRule[]> => {
-      const all: MatchedRule[] = [];
-      for (const rule of rules) {
-        const outcome = outputsOf(rule);
-        if (!outcome.ok) return outcome;
-        all.push(outcome.value);
-      }
-      return { ok: true, value: all };
-    };
-    const ruleList = (rules: readonly { id: string; index: number }[]) => {
-      const names = rules.map((rule) => `'${rule.id}' (#${rule.index})`);
-      return names.length <= 2
-        ? names.join(' and ')
-        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    };
+    const outputs = new TableOutputs(table, scope, owner);
     const single =
       table.hitPolicy === 'UNIQUE' ||
       table.hitPolicy === 'FIRST' ||
@@ -551,22 +527,22 @@ class Evaluation {
         const defaults: Record<string, unknown> = {};
         for (const output of table.outputs) {
           if (output.defaultOutput === undefined) {
-            defaults[outputName(output)] = null;
+            defaults[outputs.name(output)] = null;
             continue;
           }
           const evaluated = evaluateFeel(output.defaultOutput, scope);
           if (!evaluated.ok)
             return failure(
-              `${owner}: default output of '${outputName(output)}': ${evaluated.message}`,
+              `${owner}: default output of '${outputs.name(output)}': ${evaluated.message}`,
             );
-          defaults[outputName(output)] = coerceToType(evaluated.value, output.type);
+          defaults[outputs.name(output)] = coerceToType(evaluated.value, output.type);
         }
-        if (single) return { ok: true, value: project(defaults) };
-        return this.aggregate(table, [project(defaults)], owner);
+        if (single) return { ok: true, value: outputs.project(defaults) };
+        return this.aggregate(table, [outputs.project(defaults)], owner);
       }
       if (this.options.failWhenNoRuleMatches) {
         return failure(
-          `${owner}: hit policy ${table.hitPolicy}, but no rule matched for inputs ${inputsText()} and the outputs have no default value (expected a rule for these inputs)`,
+          `${owner}: hit policy ${table.hitPolicy}, but no rule matched for inputs ${inputsText(inputs)} and the outputs have no default value (expected a rule for these inputs)`,
         );
       }
       if (single) return { ok: true, value: null };
@@ -577,15 +553,15 @@ class Evaluation {
       case 'UNIQUE': {
         if (matched.length > 1) {
           return failure(
-            `${owner}: hit policy UNIQUE, but rules ${ruleList(matched)} matched for inputs ${inputsText()} (expected at most one rule to match)`,
+            `${owner}: hit policy UNIQUE, but rules ${ruleList(matched.map(({ rule }) => rule))} matched for inputs ${inputsText(inputs)} (expected at most one rule to match)`,
           );
         }
-        return this.chosen(matched[0], outputsOf, project, record);
+        return this.chosen(matched[0], outputs, record);
       }
       case 'FIRST':
-        return this.chosen(matched[0], outputsOf, project, record);
+        return this.chosen(matched[0], outputs, record);
       case 'ANY': {
-        const all = outputsOfAll(matched);
+        const all = outputs.ofAll(matched);
         if (!all.ok) return all;
         const [first] = all.value;
         const different = all.value.find((rule) =>
@@ -598,36 +574,36 @@ class Evaluation {
             `${owner}: hit policy ANY, but rules ${ruleList([
               { id: first.ruleId, index: first.ruleIndex },
               { id: different.ruleId, index: different.ruleIndex },
-            ])} matched with different outputs (${describe(first.outputs)} and ${describe(different.outputs)}) for inputs ${inputsText()} (expected all matching rules to have the same outputs)`,
+            ])} matched with different outputs (${describe(first.outputs)} and ${describe(different.outputs)}) for inputs ${inputsText(inputs)} (expected all matching rules to have the same outputs)`,
           );
         }
         record?.matchedRules.push(...all.value);
-        return { ok: true, value: project(first.outputs) };
+        return { ok: true, value: outputs.project(first.outputs) };
       }
       case 'PRIORITY':
       case 'OUTPUT ORDER': {
-        const all = outputsOfAll(matched);
+        const all = outputs.ofAll(matched);
         if (!all.ok) return all;
-        const ordered = this.byPriority(table, all.value, outputName);
+        const ordered = this.byPriority(table, all.value, (output) => outputs.name(output));
         if (table.hitPolicy === 'PRIORITY') {
           record?.matchedRules.push(ordered[0]);
-          return { ok: true, value: project(ordered[0].outputs) };
+          return { ok: true, value: outputs.project(ordered[0].outputs) };
         }
         record?.matchedRules.push(...ordered);
         return this.aggregate(
           table,
-          ordered.map((rule) => project(rule.outputs)),
+          ordered.map((rule) => outputs.project(rule.outputs)),
           owner,
         );
       }
       case 'RULE ORDER':
       case 'COLLECT': {
-        const all = outputsOfAll(matched);
+        const all = outputs.ofAll(matched);
         if (!all.ok) return all;
         record?.matchedRules.push(...all.value);
         return this.aggregate(
           table,
-          all.value.map((rule) => project(rule.outputs)),
+          all.value.map((rule) => outputs.project(rule.outputs)),
           owner,
         );
       }
@@ -635,15 +611,14 @@ class Evaluation {
   }
 
   private chosen(
-    rule: CompiledRule,
-    outputsOf: (rule: CompiledRule) => Outcome<MatchedRule>,
-    project: (outputs: Record<string, unknown>) => unknown,
+    rule: RulePlan,
+    outputs: TableOutputs,
     record: EvaluatedDecision | undefined,
   ): Outcome<unknown> {
-    const outcome = outputsOf(rule);
+    const outcome = outputs.of(rule);
     if (!outcome.ok) return outcome;
     record?.matchedRules.push(outcome.value);
-    return { ok: true, value: project(outcome.value.outputs) };
+    return { ok: true, value: outputs.project(outcome.value.outputs) };
   }
 
   /** Orders rules by the position of their outputs in the output values lists (stable). */
@@ -710,6 +685,71 @@ class Evaluation {
         return outcome;
       }
     }
+  }
+}
+
+function inputWhere(owner: string, input: CompiledDecisionTable['inputs'][number]): string {
+  return `${owner}: input '${input.name}' (${input.id})`;
+}
+
+function inputsText(inputs: readonly EvaluatedInput[]): string {
+  return `{${inputs.map((input) => `${input.name}: ${describe(input.value)}`).join(', ')}}`;
+}
+
+function ruleList(rules: readonly { id: string; index: number }[]): string {
+  const names = rules.map((rule) => `'${rule.id}' (#${rule.index})`);
+  return names.length <= 2
+    ? names.join(' and ')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The outputs of a table's matched rules in one evaluation, by output name. */
+class TableOutputs {
+  constructor(
+    private readonly table: CompiledDecisionTable,
+    private readonly scope: Scope,
+    private readonly owner: string,
+  ) {}
+
+  /** an output without a name takes the decision's name */
+  name(output: CompiledOutput): string {
+    return output.name || this.owner.replace(/^decision '(.*)'.*$/, '$1');
+  }
+
+  /** a table with one output gives that output's value, one with several a context */
+  project(outputs: Record<string, unknown>): unknown {
+    return this.table.outputs.length === 1 ? outputs[this.name(this.table.outputs[0])] : outputs;
+  }
+
+  of({ rule, outputs: entries }: RulePlan): Outcome<MatchedRule> {
+    const outputs: Record<string, unknown> = {};
+    const { table, scope, owner } = this;
+    for (let column = 0; column < table.outputs.length; column++) {
+      const output = table.outputs[column];
+      const entry = entries[column];
+      if (entry === undefined) {
+        outputs[this.name(output)] = null;
+        continue;
+      }
+      const evaluated = entry(scope);
+      if (!evaluated.ok) {
+        return failure(
+          `${owner}: rule '${rule.id}' (#${rule.index}), output '${this.name(output)}': ${evaluated.message}`,
+        );
+      }
+      outputs[this.name(output)] = coerceToType(evaluated.value, output.type);
+    }
+    return { ok: true, value: { ruleId: rule.id, ruleIndex: rule.index, outputs } };
+  }
+
+  ofAll(rules: readonly RulePlan[]): Outcome<MatchedRule[]> {
+    const all: MatchedRule[] = [];
+    for (const rule of rules) {
+      const outcome = this.of(rule);
+      if (!outcome.ok) return outcome;
+      all.push(outcome.value);
+    }
+    return { ok: true, value: all };
   }
 }
 

@@ -2,8 +2,8 @@
  * FEEL values at the edges of the DMN library: checking a value against a DMN type, turning the
  * JSON values of process variables into FEEL values (an ISO string for a `date` input becomes a
  * date) and FEEL results back into JSON (dates, times and durations as ISO strings, as Camunda 8
- * stores them in variables). Evaluation of FEEL text lives here too, so that a failure is always
- * a value, never an exception.
+ * stores them in variables). Evaluation of FEEL text (compiled once per text, in compiled-feel)
+ * is re-exported here; a failure is always a value, never an exception.
  */
 import {
   FeelDate,
@@ -17,53 +17,30 @@ import {
   evaluate,
   time,
   toFeel,
-  unaryTest,
 } from 'feelin';
+import { testFeel } from './compiled-feel.js';
 import type { BaseTypeName, DmnType } from './dmn-model.js';
 
 export type Outcome<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
-/** Warnings that mean the expression could not be evaluated, not that a value was null. */
-const FAILURES = new Set(['NO_FUNCTION_FOUND']);
-
-export function evaluateFeel(text: string, context: Record<string, unknown>): Outcome<unknown> {
-  try {
-    const { value, warnings } = evaluate(text, context);
-    const failure = warnings.find((warning) => FAILURES.has(warning.type));
-    if (failure) return { ok: false, message: `'${text}' failed: ${failure.message}` };
-    // FEEL numbers have no NaN or infinity: arithmetic that yields them has no value
-    if (typeof value === 'number' && !Number.isFinite(value)) return { ok: true, value: null };
-    return { ok: true, value: value ?? null };
-  } catch (error) {
-    return { ok: false, message: `'${text}' failed: ${(error as Error).message}` };
-  }
-}
-
-/** Runs unary tests against `value`, which they see as `?`. */
-export function testFeel(
-  text: string,
-  value: unknown,
-  context: Record<string, unknown>,
-): Outcome<boolean> {
-  try {
-    const { value: matched, warnings } = unaryTest(text, { ...context, '?': value });
-    const failure = warnings.find((warning) => FAILURES.has(warning.type));
-    if (failure) return { ok: false, message: `'${text}' failed: ${failure.message}` };
-    return { ok: true, value: matched === true };
-  } catch (error) {
-    return { ok: false, message: `'${text}' failed: ${(error as Error).message}` };
-  }
-}
+export { evaluateFeel, testFeel } from './compiled-feel.js';
 
 /** FEEL equality (so that dates, durations and contexts compare by value). */
 export function feelEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (a === null || b === null) return false;
+  // numbers, strings and booleans that are not identical are different (or of different types)
+  if (isPrimitive(a) && isPrimitive(b)) return false;
   try {
     return evaluate('a = b', { a, b }).value === true;
   } catch {
     return false;
   }
+}
+
+function isPrimitive(value: unknown): boolean {
+  return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean';
 }
 
 /** The FEEL type name of a value, for messages. */
@@ -166,7 +143,36 @@ export function fromJson(value: unknown, type: DmnType): unknown {
   }
 }
 
+/**
+ * Parsed temporal values by type and text: the same dates arrive again and again in process
+ * variables, and feelin's values are immutable, so one parse serves them all.
+ */
+const TEMPORAL_CACHE_LIMIT = 10_000;
+const temporals = new Map<BaseTypeName, Map<string, unknown>>(
+  (
+    [
+      'date',
+      'time',
+      'date and time',
+      'days and time duration',
+      'years and months duration',
+    ] as const
+  ).map((name) => [name, new Map<string, unknown>()]),
+);
+
 function parseTemporal(text: string, name: BaseTypeName): unknown {
+  const cache = temporals.get(name);
+  if (!cache) return text;
+  let parsed = cache.get(text);
+  if (parsed === undefined) {
+    if (cache.size >= TEMPORAL_CACHE_LIMIT) cache.clear();
+    parsed = parseTemporalUncached(text, name);
+    cache.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parseTemporalUncached(text: string, name: BaseTypeName): unknown {
   const parsed = (() => {
     switch (name) {
       case 'date':
@@ -190,10 +196,29 @@ export function toJson(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map(toJson);
+  if (Array.isArray(value)) {
+    const items: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) items[index] = toJson(value[index]);
+    return items;
+  }
   if (typeof value === 'function' || value instanceof FeelFunction) return null;
   if (isContext(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toJson(item)]));
+    // a loop, not Object.fromEntries: this runs for every record of every evaluation
+    const json: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = toJson(value[key]);
+      if (key === '__proto__') {
+        Object.defineProperty(json, key, {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        json[key] = item;
+      }
+    }
+    return json;
   }
   return String(value);
 }

@@ -1,0 +1,43 @@
+/**
+ * A claim: who claims what, taken from an inbound item (a wish list: the claimant, where they
+ * live, what they wish for), with the normal forms the similarity check compares.
+ *
+ *   const keys = claimKeys({ claimantName: 'Anna Müller', street: 'Hauptstr. 12', postalCode: '80331', items: ['Fahrrad'] });
+ */
+import { addressKey, itemKey, nameKey, postalKey } from './normalize.js';
+
+export interface NewClaim {
+  readonly recipientId: string;
+  readonly channel: string;
+  readonly claimantName: string;
+  /** ISO date `YYYY-MM-DD`, when the claimant gave it */
+  readonly birthDate?: string;
+  readonly street?: string;
+  readonly postalCode?: string;
+  readonly city?: string;
+  readonly items: readonly string[];
+  readonly inboundItemId?: string;
+  readonly submittedAt?: Date;
+}
+
+export interface Claim extends NewClaim {
+  readonly id: string;
+  readonly reference: string;
+}
+
+export interface ClaimKeys {
+  readonly nameKey: string;
+  readonly addressKey: string | null;
+  readonly postalKey: string | null;
+  readonly itemKeys: string[];
+}
+
+export function claimKeys(claim: Omit<NewClaim, 'recipientId' | 'channel'>): ClaimKeys {
+  return {
+    nameKey: nameKey(claim.claimantName),
+    addressKey: claim.street ? addressKey(claim.street) : null,
+    postalKey: claim.postalCode ? postalKey(claim.postalCode) : null,
+    // aligned with `items`; a wish of filler words only has an empty key and matches nothing
+    itemKeys: claim.items.map(itemKey),
+  };
+}

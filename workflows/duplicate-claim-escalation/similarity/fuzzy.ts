@@ -82,11 +82,12 @@ export function nameSimilarity(a: readonly string[], b: readonly string[]): numb
 /** Whether two wishes are the same thing: close trigrams, or one's words inside the other's. */
 export function sameItem(a: string, b: string): boolean {
   if (a === b) return true;
-  if (trigramSimilarity(a, b) >= 0.45) return true;
+  // 0.55: compounds that share a prefix ("schlit" / "schlitschuh") stay apart
+  if (trigramSimilarity(a, b) >= 0.55) return true;
   const wa = a.split(' ');
   const wb = b.split(' ');
   const [shorter, longer] = wa.length <= wb.length ? [wa, wb] : [wb, wa];
-  return shorter.every((w) => w.length >= 4 && longer.some((v) => tokenSimilarity(w, v) >= 0.8));
+  return shorter.every((w) => w.length >= 3 && longer.some((v) => tokenSimilarity(w, v) >= 0.75));
 }
 
 /** The wishes of `a` that `b` has too (one to one), as index pairs. */

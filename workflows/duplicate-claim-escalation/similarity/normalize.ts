@@ -46,12 +46,31 @@ const CYRILLIC: Record<string, string> = {
   я: 'ya',
 };
 
-/** Lower case, transliterated to a–z, digits and spaces; spelling variants folded. */
+/**
+ * Lower case, transliterated to a–z, digits and spaces (ä → ae, ß → ss, é → e, я → ya), and
+ * nothing else: the form in which a typo is one edit.
+ */
+export function transliterate(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[а-яё]/g, (c) => CYRILLIC[c] ?? c)
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
+    .replace(/æ/g, 'ae')
+    .replace(/œ/g, 'oe')
+    .replace(/ø/g, 'o')
+    .replace(/([aou])\u0308/g, '$1e')
+    .normalize('NFKD')
+    .replace(/([aou])\u0308/g, '$1e')
+    .replace(/\p{M}/gu, '');
+  return s.replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+/** `transliterate`, then spelling variants folded: the form in which variants are equal. */
 export function fold(text: string): string {
-  let s = text.toLowerCase().replace(/[а-яё]/g, (c) => CYRILLIC[c] ?? c);
-  s = s.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe').replace(/ø/g, 'o');
-  s = s.normalize('NFKD').replace(/\p{M}/gu, '');
-  s = s.replace(/[^a-z0-9]+/g, ' ');
+  let s = transliterate(text);
   // German transliteration and the common sound-alike spellings of names
   s = s
     .replace(/ae/g, 'a')
@@ -75,6 +94,15 @@ export function nameTokens(name: string): string[] {
 }
 
 export const nameKey = (name: string): string => nameTokens(name).join(' ');
+
+/** A name's tokens transliterated only, sorted: compared beside `nameTokens`, where a typo
+ * next to a folded spelling ("Sohpie" / "Sophie") would otherwise count twice. */
+export function spelledNameTokens(name: string): string[] {
+  return transliterate(name)
+    .split(' ')
+    .filter((t) => t.length > 0)
+    .sort();
+}
 
 const STREET_SUFFIXES: [RegExp, string][] = [
   [/(strase|stras|str)\b/g, 'str'],
@@ -160,6 +188,7 @@ export function itemKey(item: string): string {
 
 /** Cuts inflection endings that make "rotes"/"roter"/"rot" and "books"/"book" differ. */
 function stem(word: string): string {
-  if (word.length <= 4 || /\d/.test(word)) return word;
-  return word.replace(/(en|er|es|em|e|s|n)$/, '');
+  if (/\d/.test(word)) return word;
+  const stemmed = word.replace(/(en|er|es|em|e|s|n)$/, '');
+  return stemmed.length >= 4 ? stemmed : word;
 }

@@ -85,7 +85,7 @@ describe('finds the same person claiming the same things', () => {
 
     // then
     expect(result.duplicate).toBe(true);
-    expect(result.matches[0].reasons[0]).toBe("similar name ('Anna Mülelr' / 'Anna Müller', 83 %)");
+    expect(result.matches[0].reasons[0]).toBe("similar name ('Anna Mülelr' / 'Anna Müller', 86 %)");
   });
 
   it('after a move, by name and birth date', async () => {

@@ -20,7 +20,7 @@ import type pg from 'pg';
 import { claimKeys, type Claim, type NewClaim } from './claim.js';
 import { CLAIM_COLUMNS, claimFromRow, type ClaimRow } from './claims.repository.js';
 import { matchItems, nameSimilarity, trigramSimilarity } from './fuzzy.js';
-import { fold } from './normalize.js';
+import { fold, spelledNameTokens } from './normalize.js';
 
 export interface SimilarityMatch {
   readonly claim: Claim;
@@ -58,10 +58,14 @@ export class SimilarityCheck {
     const keys = claimKeys(claim);
     const candidates = await this.candidates(claim, keys, options.excludeId);
     const probeTokens = keys.nameKey.split(' ');
+    const probeSpelled = spelledNameTokens(claim.claimantName);
     const matches: SimilarityMatch[] = [];
     for (const row of candidates) {
       const reasons: string[] = [];
-      const name = nameSimilarity(probeTokens, row.name_key.split(' '));
+      const name = Math.max(
+        nameSimilarity(probeTokens, row.name_key.split(' ')),
+        nameSimilarity(probeSpelled, spelledNameTokens(row.claimant_name)),
+      );
       if (name < NAME_THRESHOLD) continue;
       reasons.push(nameReason(claim.claimantName, row.claimant_name, name));
 
@@ -90,6 +94,7 @@ export class SimilarityCheck {
         );
       }
       if (birth !== 'same' && !sameAddress) continue;
+      if (!sameAddress) reasons.push('another address (moved?)');
 
       const pairs = matchItems(keys.itemKeys, row.item_keys);
       const smaller = Math.min(nonEmpty(keys.itemKeys), nonEmpty(row.item_keys));

@@ -67,5 +67,8 @@ export function optionalTenant(tenantId: string | undefined): string | undefined
 }
 
 export function optionalKey(value: Int64 | undefined): string | undefined {
-  return value === undefined || value === '0' || value === '' ? undefined : String(value);
+  // 0 and -1 are how clients say "none" (the SDK's examples use -1 for "no ancestor")
+  return value === undefined || value === '0' || value === '' || String(value) === '-1'
+    ? undefined
+    : String(value);
 }

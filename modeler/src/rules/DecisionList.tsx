@@ -29,7 +29,13 @@ interface DeployedDecision {
 
 const PAGE_SIZE = 20;
 
-export function DecisionList({ onOpen }: { onOpen: (draftId: string) => void }) {
+export function DecisionList({
+  onOpen,
+  onUsage,
+}: {
+  onOpen: (draftId: string) => void;
+  onUsage: () => void;
+}) {
   const [page, setPage] = useState(0);
   const [drafts, setDrafts] = useState<{ items: DraftSummary[]; total: number }>();
   const [deployed, setDeployed] = useState<{ items: DeployedDecision[]; total: number }>();
@@ -100,6 +106,11 @@ export function DecisionList({ onOpen }: { onOpen: (draftId: string) => void }) 
   return (
     <section className="decision-list">
       <h2>Rules</h2>
+      <p>
+        <button className="link" onClick={onUsage}>
+          Which processes use which decisions →
+        </button>
+      </p>
       <form onSubmit={create} className="inline-form">
         <input
           aria-label="New decision name"

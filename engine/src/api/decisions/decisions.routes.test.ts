@@ -1,7 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { processBuilder } from '../../bpmn/process-builder.js';
 import { decisionTable, dmnXml } from '../../dmn/__fixtures__/dmn-xml.js';
 import { signInAgents, type Agents } from '../../testing/api-agent.js';
 import { startKontorHarness, type KontorHarness } from '../../testing/kontor-harness.js';
+
+/**
+ * A process that calls a decision from one business rule task between start and end; `label`
+ * names the end event, so that each deployment is a new version and not a duplicate.
+ */
+const callingProcess = (bpmnProcessId: string, decisionId: string, label = 'end') =>
+  processBuilder(bpmnProcessId)
+    .startEvent()
+    .serviceTask('decide')
+    .endEvent()
+    .toXml()
+    .replace(
+      /<bpmn:serviceTask id="decide"[\s\S]*?<\/bpmn:serviceTask>/,
+      `<bpmn:businessRuleTask id="decide" name="Pick partner"><bpmn:extensionElements><zeebe:calledDecision decisionId="${decisionId}" resultVariable="partner"/></bpmn:extensionElements></bpmn:businessRuleTask>`,
+    )
+    .replace('<bpmn:endEvent id="end"', `<bpmn:endEvent id="end" name="${label}"`);
 
 /** The partner rules of the seed: FIRST over region and amount, built in a few lines. */
 const partnerRules = (hitPolicy = 'FIRST', lastPartner = '"Allround AG"') =>
@@ -297,6 +314,69 @@ describe('decisions API', () => {
       ).toBe(403);
       expect((await agents.auditor.get('/api/decision-definitions')).status).toBe(403);
       expect((await agents.analyst.get('/api/decision-definitions/123')).status).toBe(404);
+    });
+  });
+
+  describe('GET /api/decisions/usage', () => {
+    const usageRules = (lastPartner: string) =>
+      partnerRules('FIRST', lastPartner)
+        .replaceAll('"partner"', '"usage-partner"')
+        .replace('id="definitions"', 'id="usage-definitions"');
+    const deployDecision = async (name: string, xml: string) => {
+      const { body: draft } = await create(name, xml);
+      return agents.analyst.post('/api/decision-deployments', { draftId: draft.id });
+    };
+    const deployProcess = (bpmnProcessId: string, decisionId: string, label?: string) =>
+      harness.kontor.engine.deployResources([
+        {
+          name: `${bpmnProcessId}.bpmn`,
+          content: callingProcess(bpmnProcessId, decisionId, label),
+        },
+      ]);
+
+    it('lists per decision id the process versions that call it, with the version at their deployment', async () => {
+      // given: decision v1, process v1, decision v2, process v2, and a process that names its
+      // decision by a FEEL expression
+      const first = await deployDecision('Usage rules', usageRules('"Allround AG"'));
+      expect(first.body.decisions[0]).toMatchObject({ decisionId: 'usage-partner', version: 1 });
+      await deployProcess('usage-claim', 'usage-partner', 'first');
+      await deployDecision('Usage rules', usageRules('"Zentral GmbH"'));
+      await deployProcess('usage-claim', 'usage-partner', 'second');
+      await deployProcess('usage-dynamic', '=rulesOf(region)');
+
+      // when
+      const res = await agents.analyst.get('/api/decisions/usage');
+
+      // then
+      expect(res.status).toBe(200);
+      const usage = res.body.items.find(
+        (u: { decisionId: string }) => u.decisionId === 'usage-partner',
+      );
+      expect(usage.latestVersion).toBe(2);
+      expect(usage.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+      expect(usage.processes).toMatchObject([
+        {
+          bpmnProcessId: 'usage-claim',
+          version: 2,
+          businessRuleTasks: [{ elementId: 'decide', name: 'Pick partner', bindingType: 'latest' }],
+          decisionVersionAtDeployment: 2,
+        },
+        { bpmnProcessId: 'usage-claim', version: 1, decisionVersionAtDeployment: 1 },
+      ]);
+      expect(res.body.dynamic).toMatchObject([
+        {
+          bpmnProcessId: 'usage-dynamic',
+          version: 1,
+          businessRuleTasks: [{ elementId: 'decide', decisionIdExpression: '=rulesOf(region)' }],
+        },
+      ]);
+    });
+
+    it('is for analysts: refused to caseworkers and auditors, and to anonymous callers', async () => {
+      expect((await agents.analyst.get('/api/decisions/usage')).status).toBe(200);
+      expect((await agents.caseworker.get('/api/decisions/usage')).status).toBe(403);
+      expect((await agents.auditor.get('/api/decisions/usage')).status).toBe(403);
+      expect((await agents.anonymous.get('/api/decisions/usage')).status).toBe(401);
     });
   });
 });

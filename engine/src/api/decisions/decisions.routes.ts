@@ -11,6 +11,10 @@
  *   (an unchanged model keeps its versions), or 400 with the problems
  * - `GET /api/decision-definitions?limit=&offset=` → deployed decisions with their versions;
  *   `GET /api/decision-definitions/:key` → one version with its DMN
+ * - `GET /api/decisions/usage` → `{ items, dynamic }`: per deployed decision id its versions and
+ *   the deployed process versions whose business rule tasks call it, with the decision version
+ *   that was the latest when each was deployed; `dynamic` lists the process versions whose tasks
+ *   name the decision by a FEEL expression, which only the run time resolves
  */
 import { Router, type Response } from 'express';
 import { compileDmn, evaluateDecision, type DmnProblem } from '../../dmn/index.js';
@@ -200,6 +204,10 @@ export function decisionsRoutes(options: {
     res.json(await deployed.list(page.value));
   });
 
+  router.get('/api/decisions/usage', analyst, async (_req, res) => {
+    res.json(await deployed.usage());
+  });
+
   router.get('/api/decision-definitions/:key', analyst, async (req, res) => {
     const key = String(req.params.key);
     const found = isEngineKey(key) ? await deployed.get(key) : undefined;
@@ -251,6 +259,73 @@ export const decisionsOpenApi: OpenApiContribution = {
         decisionRequirementsKey: { type: 'string' },
         resourceName: { type: 'string' },
         deployedAt: { type: 'string', format: 'date-time' },
+      },
+    },
+    DecisionUsage: {
+      type: 'object',
+      properties: {
+        decisionId: { type: 'string' },
+        name: { type: 'string' },
+        latestVersion: { type: 'integer' },
+        versions: {
+          type: 'array',
+          description: 'Newest first',
+          items: {
+            type: 'object',
+            properties: {
+              decisionKey: { type: 'string' },
+              version: { type: 'integer' },
+              tenantId: { type: 'string' },
+              decisionRequirementsId: { type: 'string' },
+              deployedAt: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+        processes: {
+          type: 'array',
+          description: 'The deployed process versions that call this decision id',
+          items: {
+            allOf: [
+              ref('DecisionCallingProcess'),
+              {
+                type: 'object',
+                properties: {
+                  decisionVersionAtDeployment: {
+                    type: ['integer', 'null'],
+                    description:
+                      'The latest decision version of the tenant when this process version was deployed',
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    DecisionCallingProcess: {
+      type: 'object',
+      properties: {
+        processDefinitionKey: { type: 'string' },
+        bpmnProcessId: { type: 'string' },
+        version: { type: 'integer' },
+        tenantId: { type: 'string' },
+        deployedAt: { type: 'string', format: 'date-time' },
+        businessRuleTasks: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              elementId: { type: 'string' },
+              name: { type: ['string', 'null'] },
+              bindingType: { type: 'string', enum: ['latest', 'deployment', 'versionTag'] },
+              versionTag: { type: ['string', 'null'] },
+              decisionIdExpression: {
+                type: 'string',
+                description: 'Only for dynamic calls: the FEEL expression naming the decision',
+              },
+            },
+          },
+        },
       },
     },
     EvaluatedDecision: {
@@ -379,6 +454,28 @@ export const decisionsOpenApi: OpenApiContribution = {
             },
           }),
           ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    '/api/decisions/usage': {
+      get: {
+        summary:
+          'Which deployed process versions call which decisions, and which decision version was the latest when each was deployed',
+        'x-roles': ['analyst'],
+        responses: {
+          200: jsonResponse('Decision usage', {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: ref('DecisionUsage') },
+              dynamic: {
+                type: 'array',
+                description:
+                  'Process versions whose business rule tasks name the decision by a FEEL expression',
+                items: ref('DecisionCallingProcess'),
+              },
+            },
+          }),
+          ...errorResponses(401, 403),
         },
       },
     },

@@ -1,8 +1,10 @@
 /**
  * Deployed decisions as the engine wrote them (`engine_decision`, `engine_decision_requirements`):
- * read-only, paged over decision ids, every version listed newest first.
+ * read-only, paged over decision ids, every version listed newest first; and which deployed
+ * process versions call them.
  */
 import type { Pool } from '../../state/database.js';
+import { DecisionUsageRepository, type DecisionUsageReport } from './decision-usage.repository.js';
 
 export interface DeployedDecisionVersion {
   readonly decisionKey: string;
@@ -51,7 +53,16 @@ const SELECT_VERSIONS = `
     JOIN engine_decision_requirements r USING (decision_requirements_key)`;
 
 export class DeployedDecisionsRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly calls: DecisionUsageRepository;
+
+  constructor(private readonly pool: Pool) {
+    this.calls = new DecisionUsageRepository(pool);
+  }
+
+  /** Which deployed process versions call which decisions (see decision-usage.repository). */
+  usage(): Promise<DecisionUsageReport> {
+    return this.calls.usage();
+  }
 
   async list(page: {
     limit: number;

@@ -9,7 +9,8 @@
  *   const kontor = await startKontor(loadConfig(), logger);
  *   await kontor.stop();
  */
-import { startConnectors } from '@kontor/connectors';
+import { connectZeebe, startConnectors } from '@kontor/connectors';
+import { startDuplicateClaimWorkers } from '@kontor/workflows';
 import type { KontorConfig } from './config/config.js';
 import type { Logger } from './logging/logger.js';
 import { sessionUser } from './api/auth/auth.middleware.js';
@@ -126,6 +127,26 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
             },
     });
     stack.push(() => connectors.stop());
+
+    // The shipped processes' job workers, on the same gateway (their processes are deployed
+    // by whoever uses them; without a deployment the workers simply find no jobs).
+    const workflowsZeebe = connectZeebe({
+      address: config.tasklistZeebeAddress ?? ownGateway,
+      credentials: config.tasklistZeebeAddress
+        ? 'environment'
+        : { bearerToken: config.gatewayBearerToken },
+    });
+    const relay = config.smtpRelayUrl ? new URL(config.smtpRelayUrl) : undefined;
+    const workflowWorkers = startDuplicateClaimWorkers({
+      zeebe: workflowsZeebe,
+      pool: database.pool,
+      smtpRelay: relay && { host: relay.hostname, port: Number(relay.port), from: config.mailFrom },
+      escalationSla: config.escalationSla,
+    });
+    stack.push(async () => {
+      await workflowWorkers.close();
+      await workflowsZeebe.close(2_000).catch(() => undefined);
+    });
 
     const http: HttpServer = await startHttpServer({
       host: config.host,

@@ -68,6 +68,16 @@ const zeebeAddress = (raw: string) =>
           'a Zeebe gateway address such as grpc://zeebe.example:26500 or grpcs://zeebe.example:443',
       };
 
+const smtpUrl = (raw: string) =>
+  /^smtp:\/\/[^/\s:]+:\d{1,5}$/.test(raw.trim())
+    ? { ok: true as const, value: raw.trim() }
+    : { ok: false as const, expected: 'an SMTP relay address such as smtp://mail.example:25' };
+
+const isoDuration = (raw: string) =>
+  /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(raw.trim())
+    ? { ok: true as const, value: raw.trim() }
+    : { ok: false as const, expected: 'an ISO 8601 duration such as PT48H or P2D' };
+
 /** The settings, in the order the README lists them. */
 export const settings = {
   httpPort: {
@@ -142,6 +152,28 @@ export const settings = {
     description:
       'Submissions of the public web intake form accepted per minute from one client address; more get 429.',
     parse: positiveInteger,
+  },
+  smtpRelayUrl: {
+    env: 'KONTOR_SMTP_RELAY_URL',
+    unit: 'URL',
+    description:
+      'SMTP relay that answers to claimants go out through, as smtp://host:port. Unset: answers by e-mail fail with an incident that says so.',
+    parse: smtpUrl,
+  },
+  mailFrom: {
+    env: 'KONTOR_MAIL_FROM',
+    default: 'intake@kontor.localhost',
+    unit: 'address',
+    description: 'Sender address of the e-mails Kontor sends.',
+    parse: text,
+  },
+  escalationSla: {
+    env: 'KONTOR_ESCALATION_SLA',
+    default: 'PT48H',
+    unit: 'ISO 8601 duration',
+    description:
+      'How long the escalation group has to decide on a duplicate claim before the task goes to the escalation lead.',
+    parse: isoDuration,
   },
   inboundProcessId: {
     env: 'KONTOR_INBOUND_PROCESS_ID',

@@ -67,4 +67,16 @@ describe('extractClaim', () => {
     expect(claim.birthDate).toBeUndefined();
     expect(claim.items).toEqual(['einen Roller']);
   });
+
+  it('reads Dutch and British postal codes whole', () => {
+    const dutch = extractClaim({
+      sender: { name: 'Pieter de Vries' },
+      bodyText: 'Kerkstraat 5\n1017 GC Amsterdam\nIk wil graag een fiets.',
+    });
+    expect(dutch.claim).toMatchObject({
+      street: 'Kerkstraat 5',
+      postalCode: '1017 GC',
+      city: 'Amsterdam',
+    });
+  });
 });

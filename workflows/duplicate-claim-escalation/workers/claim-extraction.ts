@@ -38,8 +38,9 @@ const NAME_PHRASES = new RegExp(
   'iu',
 );
 const STREET_LINE = /^(?:[\p{L}.' -]+?\s\d+\s?[a-z]?|\d+\s[\p{L}.' -]+)$/u;
+// Dutch (1017 GC) and British (SW1A 1AA) codes before the plain German, Austrian, Swiss ones
 const POSTAL_LINE =
-  /^(\d{4,5}|\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\s+(\p{L}[\p{L} .'-]+)$/u;
+  /^(\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{4,5})\s+(\p{L}[\p{L} .'-]+)$/u;
 
 function isoDate(text: string): string | undefined {
   const iso = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(text);
@@ -75,7 +76,7 @@ function addressOf(lines: string[]): Pick<ExtractedClaim, 'street' | 'postalCode
 /** "…, 80331 München" or "Hauptstraße 12, 80331 München" inside a sentence. */
 function inlineAddressOf(body: string): Pick<ExtractedClaim, 'street' | 'postalCode' | 'city'> {
   const match =
-    /([\p{Lu}][\p{L}.-]*(?:\s[\p{L}.-]+)*\s\d+\s?[a-z]?),\s*(\d{4,5}|\d{4}\s?[A-Z]{2})\s+([\p{Lu}][\p{L}-]+(?:\s[\p{Lu}][\p{L}-]+)*)/u.exec(
+    /([\p{Lu}][\p{L}.-]*(?:\s[\p{L}.-]+)*\s\d+\s?[a-z]?),\s*(\d{4}\s?[A-Z]{2}|\d{4,5})\s+([\p{Lu}][\p{L}-]+(?:\s[\p{Lu}][\p{L}-]+)*)/u.exec(
       body,
     );
   if (!match) return {};

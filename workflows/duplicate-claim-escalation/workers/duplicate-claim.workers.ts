@@ -28,7 +28,8 @@ export interface SmtpRelay {
 export interface DuplicateClaimWorkersOptions {
   readonly zeebe: Zeebe.ZeebeGrpcClient;
   readonly pool: pg.Pool;
-  readonly smtpRelay: SmtpRelay;
+  /** none: an answer by e-mail fails with an incident that says so (never silently dropped) */
+  readonly smtpRelay?: SmtpRelay;
   /** how long the escalation group has to decide, ISO 8601. @default 'PT48H' */
   readonly escalationSla?: string;
 }
@@ -70,12 +71,15 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
 } {
   const { zeebe, pool } = options;
   const claims = new ClaimsRepository(pool);
-  const transport = nodemailer.createTransport({
-    host: options.smtpRelay.host,
-    port: options.smtpRelay.port,
-    secure: false,
-    ignoreTLS: true,
-  });
+  const relay = options.smtpRelay;
+  const transport = relay
+    ? nodemailer.createTransport({
+        host: relay.host,
+        port: relay.port,
+        secure: false,
+        ignoreTLS: true,
+      })
+    : undefined;
 
   const extract = zeebe.createWorker({
     taskType: 'kontor:claim-extract',
@@ -147,6 +151,12 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
           notification: { sent: false, reason: `no e-mail address (channel ${item.channel})` },
         } as never);
       }
+      if (!transport || !relay) {
+        return job.fail({
+          errorMessage: `Cannot answer ${replyTo}: no SMTP relay is configured (KONTOR_SMTP_RELAY_URL)`,
+          retries: 0,
+        });
+      }
       const outcome = String(v.outcome ?? 'accepted');
       const answer = ANSWERS[outcome] ?? ANSWERS.accepted;
       const german = (item.language ?? 'de') === 'de';
@@ -155,7 +165,7 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
         ? `Hallo ${name},\n\n${answer.de}\n\nDeine Vorgangsnummer: ${item.reference}\n\n${v.recipientName}`
         : `Hello ${name},\n\n${answer.en}\n\nYour reference: ${item.reference}\n\n${v.recipientName}`;
       const info = await transport.sendMail({
-        from: options.smtpRelay.from,
+        from: relay.from,
         to: replyTo,
         subject: `${item.subject ? `Re: ${item.subject}` : 'Your wish list'} [${item.reference}]`,
         text,
@@ -169,7 +179,7 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
   return {
     async close() {
       await Promise.all([extract.close(), register.close(), similarity.close(), notify.close()]);
-      transport.close();
+      transport?.close();
     },
   };
 }

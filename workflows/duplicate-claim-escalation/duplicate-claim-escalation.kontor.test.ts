@@ -1,0 +1,102 @@
+// The process inside a whole Kontor: KONTOR_SMTP_PORT takes the mail, Kontor's own workers
+// (started by startKontor) extract, register and check the claim, Kontor's tasklist takes the
+// office task, and the answer leaves through KONTOR_SMTP_RELAY_URL to an SMTP sink.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecipientsRepository } from '../../connectors/src/inbound/recipients.repository.js';
+import { eventually, RECIPIENTS } from '../../connectors/src/testing/intake-harness.js';
+import { zeebeClient } from '../../engine/src/testing/gateway-harness.js';
+import { startKontorHarness, type KontorHarness } from '../../engine/src/testing/kontor-harness.js';
+
+let kontor: KontorHarness;
+let dataDir: string;
+const mails: ParsedMail[] = [];
+let sink: SMTPServer;
+let zeebe: ReturnType<typeof zeebeClient>;
+
+beforeAll(async () => {
+  sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then((mail) => {
+        mails.push(mail);
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const sinkPort = (sink.server.address() as { port: number }).port;
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kontor-dce-'));
+  kontor = await startKontorHarness({
+    KONTOR_DATA_DIR: dataDir,
+    KONTOR_SMTP_PORT: '0',
+    KONTOR_SMTP_RELAY_URL: `smtp://127.0.0.1:${sinkPort}`,
+    KONTOR_MAIL_FROM: 'christkind-intake@kontor.example',
+  });
+  const recipients = new RecipientsRepository(kontor.database.pool);
+  for (const recipient of RECIPIENTS) await recipients.save(recipient);
+  zeebe = zeebeClient(`127.0.0.1:${kontor.kontor.gatewayPort}`);
+  await zeebe.deployResource({
+    process: await fs.readFile(new URL('./duplicate-claim-escalation.bpmn', import.meta.url)),
+    name: 'duplicate-claim-escalation.bpmn',
+  });
+}, 60_000);
+afterAll(async () => {
+  await zeebe?.close();
+  await kontor?.close();
+  await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+describe('duplicate-claim escalation in Kontor', () => {
+  it('takes a mailed wish list to the office in the tasklist and answers through the relay', async () => {
+    // when
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: kontor.kontor.smtpPort,
+      ignoreTLS: true,
+    });
+    const sent = await transport.sendMail({
+      from: 'Pieter de Vries <pieter@example.nl>',
+      to: 'sinterklaas@intake.example',
+      subject: 'Verlanglijstje',
+      text: 'Lieve Sinterklaas,\nik heet Pieter de Vries, geboren 12-03-2016.\nKerkstraat 5\n1017 GC Amsterdam\nIk wil graag een fiets en een boek.',
+    });
+    transport.close();
+    const reference = /IN-[2-9A-Z]{4}-[2-9A-Z]{4}/.exec(sent.response)![0];
+
+    // then the tasklist holds the office task of Sinterklaas
+    const task = await eventually(async () => {
+      const { rows } = await kontor.database.pool.query<{
+        job_key: string;
+        candidate_groups: string[];
+        variables: Record<string, unknown>;
+      }>(
+        `SELECT job_key::text, candidate_groups, variables FROM user_task WHERE element_id = 'work-claim'`,
+      );
+      return rows[0];
+    }, 20_000);
+    expect(task.candidate_groups).toEqual(['office-sinterklaas']);
+    expect(task.variables).toMatchObject({
+      claimantName: 'Pieter de Vries',
+      postalCode: '1017 GC',
+      items: ['een fiets', 'een boek'],
+    });
+
+    // when the office completes it (through the Zeebe client, as any tasklist may)
+    await zeebe.completeJob({ jobKey: task.job_key, variables: { handled: true } });
+
+    // then the answer went out through the relay
+    const answer = await eventually(async () => mails[0], 20_000);
+    expect(answer.subject).toBe(`Re: Verlanglijstje [${reference}]`);
+    expect(answer.from?.text).toBe('christkind-intake@kontor.example');
+    expect(answer.to && !Array.isArray(answer.to) ? answer.to.text : '').toBe('pieter@example.nl');
+  });
+});

@@ -217,6 +217,13 @@ describe('duplicate-claim escalation', () => {
     });
     expect(similarity.matches[0].reasons).toContain('same birth date 2017-05-04');
     expect(task.variables.claim).toMatchObject({ recipientId: 'santa-claus', channel: 'web' });
+    expect(task.variables.claimSummary).toContain('to santa-claus by web');
+    expect(task.variables.earlierClaimSummary).toBe(
+      `Anna Müller; born 2017-05-04; Hauptstraße 12, 80331 München (${firstClaimReference}, to christkind by email): ein rotes Fahrrad, einen Malkasten, ein Puppenhaus`,
+    );
+    expect(task.variables.similarityReasons).toBe(
+      "87 %: same name written differently ('Anna Mueller' / 'Anna Müller'); same birth date 2017-05-04; same address written differently ('Hauptstr. 12' / 'Hauptstraße 12'); 2 of 3 wishes recur",
+    );
 
     // when the case worker rejects the second claim
     await intake.zeebe.completeJob({

@@ -32,6 +32,23 @@ export interface ClaimKeys {
   readonly itemKeys: string[];
 }
 
+/** One line a case worker reads: who, born when, where, to whom by which channel, what. */
+export function claimSummary(claim: NewClaim & { reference?: string }): string {
+  const who = [
+    claim.claimantName,
+    claim.birthDate ? `born ${claim.birthDate}` : undefined,
+    [claim.street, [claim.postalCode, claim.city].filter(Boolean).join(' ')]
+      .filter(Boolean)
+      .join(', ') || undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const to = [claim.reference, `to ${claim.recipientId} by ${claim.channel}`]
+    .filter(Boolean)
+    .join(', ');
+  return `${who} (${to}): ${claim.items.join(', ')}`;
+}
+
 export function claimKeys(claim: Omit<NewClaim, 'recipientId' | 'channel'>): ClaimKeys {
   return {
     nameKey: nameKey(claim.claimantName),

@@ -13,7 +13,7 @@
  */
 import type { Zeebe } from '@camunda8/sdk';
 import type pg from 'pg';
-import type { NewClaim } from './claim.js';
+import { claimSummary, type NewClaim } from './claim.js';
 import { ClaimsRepository } from './claims.repository.js';
 import { SimilarityCheck, type SimilarityResult } from './similarity-check.js';
 
@@ -42,6 +42,8 @@ export function similarityVariable(result: SimilarityResult): Record<string, unk
       material: m.material,
       reasons: m.reasons,
       overlappingItems: m.overlappingItems,
+      summary: claimSummary(m.claim),
+      why: `${Math.round(m.score * 100)} %: ${m.reasons.join('; ')}`,
     })),
   };
 }

@@ -13,7 +13,7 @@
 import type { Zeebe } from '@camunda8/sdk';
 import nodemailer from 'nodemailer';
 import type pg from 'pg';
-import type { NewClaim } from '../similarity/claim.js';
+import { claimSummary, type NewClaim } from '../similarity/claim.js';
 import { ClaimsRepository } from '../similarity/claims.repository.js';
 import { startSimilarityCheckWorker } from '../similarity/similarity-check.worker.js';
 import { extractClaim } from './claim-extraction.js';
@@ -134,7 +134,11 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
         postalCode: claim.postalCode || undefined,
         city: claim.city || undefined,
       });
-      return job.complete({ claimId: stored.id, claimReference: stored.reference } as never);
+      return job.complete({
+        claimId: stored.id,
+        claimReference: stored.reference,
+        claimSummary: claimSummary(stored),
+      } as never);
     },
   });
 

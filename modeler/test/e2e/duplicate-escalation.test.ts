@@ -1,0 +1,141 @@
+/**
+ * The "Knecht Ruprecht" escalation in a real Chromium against a real Kontor: two web-form
+ * submissions of the same wish list to two recipients start the duplicate-claim escalation
+ * process; Kontor's own workers extract, register and check the claims; the escalation case
+ * worker sees both claims side by side in the decision form, rejects the second, and the
+ * instance goes on to its end.
+ */
+import fs from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecipientsRepository } from '../../../connectors/src/inbound/recipients.repository.js';
+import { RECIPIENTS } from '../../../connectors/src/testing/intake-harness.js';
+import type { NewUser } from '../../../engine/src/api/auth/users.repository.js';
+import { saveScreenshot } from '../../../engine/src/testing/browser.js';
+import { startWebApp, type WebAppFixture } from './web-app-fixture.js';
+
+const RUPRECHT: NewUser = {
+  username: 'ruprecht',
+  displayName: 'Knecht Ruprecht',
+  password: 'naughty or nice',
+  roles: ['caseworker', 'analyst'],
+  candidateGroups: ['escalation'],
+};
+
+const WORKFLOW = new URL('../../../workflows/duplicate-claim-escalation/', import.meta.url);
+
+const submission = (lastName: string, street: string) => ({
+  firstName: 'Lotte',
+  lastName,
+  birthDate: '2015-06-01',
+  street,
+  postalCode: '1017 GC',
+  city: 'Amsterdam',
+  wishes: ['fiets', 'Lego brandweer'],
+});
+
+describe('web app: duplicate-claim escalation', () => {
+  let app: WebAppFixture;
+
+  beforeAll(async () => {
+    app = await startWebApp([RUPRECHT]);
+    const recipients = new RecipientsRepository(app.harness.database.pool);
+    for (const recipient of RECIPIENTS) await recipients.save(recipient);
+    await app.harness.kontor.engine.deployResources([
+      {
+        name: 'duplicate-claim-escalation.bpmn',
+        content: await fs.readFile(new URL('duplicate-claim-escalation.bpmn', WORKFLOW), 'utf8'),
+      },
+    ]);
+  });
+  afterAll(() => app?.close());
+
+  it('shows both claims side by side and takes the decision', async () => {
+    // given the decision form deployed, as an analyst does in the form editor
+    const page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${app.harness.url}/#/tasks`);
+    await app.signIn(page, RUPRECHT.username, RUPRECHT.password);
+    await expect.poll(() => page.getByTestId('signed-in-user').count()).toBe(1);
+    const jsonSchema = JSON.parse(
+      await fs.readFile(new URL('forms/duplicate-decision.schema.json', WORKFLOW), 'utf8'),
+    );
+    const uiSchema = JSON.parse(
+      await fs.readFile(new URL('forms/duplicate-decision.ui-schema.json', WORKFLOW), 'utf8'),
+    );
+    const draft = await page.request.post(`${app.harness.url}/api/form-drafts`, {
+      data: { formKey: 'duplicate-decision', name: 'Duplicate decision', jsonSchema, uiSchema },
+    });
+    expect(draft.status()).toBe(201);
+    const { id, revision } = (await draft.json()) as { id: string; revision: number };
+    const deployed = await page.request.post(`${app.harness.url}/api/form-drafts/${id}/deploy`, {
+      data: { basedOnRevision: revision },
+    });
+    expect(deployed.ok()).toBe(true);
+
+    // when the same child sends the list to Sinterklaas and then to Père Noël's colleague Santa
+    for (const [recipient, body] of [
+      ['sinterklaas', submission('de Vries', 'Kerkstraat 5')],
+      ['santa-claus', submission('De Vries', 'Kerkstr. 5')],
+    ] as const) {
+      const res = await fetch(`${app.harness.url}/api/intake/recipients/${recipient}/submissions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+    }
+
+    // then Knecht Ruprecht has the escalation in his tasklist
+    await expect
+      .poll(() => page.reload().then(() => page.getByTestId('task-row').count()), {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    await page.getByRole('button', { name: 'Decide on the duplicate claim' }).click();
+    await page.waitForSelector('#root_earlierClaimSummary');
+    await page.waitForSelector('[data-element-id="decide-duplicate"].current-step');
+    expect(await page.inputValue('#root_earlierClaimSummary')).toContain(
+      'Lotte de Vries; born 2015-06-01; Kerkstraat 5, 1017 GC Amsterdam',
+    );
+    expect(await page.inputValue('#root_earlierClaimSummary')).toContain('to sinterklaas by web');
+    expect(await page.inputValue('#root_claimSummary')).toContain('to santa-claus by web');
+    expect(await page.inputValue('#root_similarityReasons')).toContain(
+      'same birth date 2015-06-01',
+    );
+    await saveScreenshot(page, 'duplicate-escalation-task');
+
+    // when he claims it and rejects the second claim
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await expect.poll(() => page.getByTestId('task-assignee').textContent()).toBe('ruprecht');
+    await page.selectOption('#root_decision', { label: 'Reject: the earlier claim stands' });
+    await page.fill('#root_decisionNote', 'Already with Sinterklaas');
+    await page.getByRole('button', { name: 'Complete task' }).click();
+    await expect.poll(() => page.getByTestId('task-state').textContent()).toBe('completed');
+    await saveScreenshot(page, 'duplicate-escalation-decided');
+
+    // then the instance took the decision and ended (no e-mail address: no answer to send)
+    const { rows } = await app.harness.database.pool.query<{ process_instance_key: string }>(
+      `SELECT process_instance_key::text FROM user_task WHERE element_id = 'decide-duplicate'`,
+    );
+    const instanceKey = rows[0].process_instance_key;
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.harness.kontor.engine.readRecords({
+              processInstanceKey: instanceKey,
+              limit: 1000,
+            })
+          ).some((r) => r.intent === 'ELEMENT_COMPLETED' && r.elementId === 'claim-handled'),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    const records = await app.harness.kontor.engine.readRecords({
+      processInstanceKey: instanceKey,
+      limit: 1000,
+    });
+    const outcome = records.find((r) => r.valueType === 'VARIABLE' && r.value.name === 'outcome');
+    expect(outcome?.value.value).toBe('"reject"');
+    await page.close();
+  }, 90_000);
+});

@@ -19,3 +19,7 @@ export * from './start-connectors.js';
 export * from './web/web-intake.routes.js';
 export * from './web/web-intake-form.js';
 export * from './web/rate-limiter.js';
+export * from './post/scan-text.js';
+export * from './post/scan-intake.js';
+export * from './post/hot-folder.js';
+export * from './post/scan-intake.routes.js';

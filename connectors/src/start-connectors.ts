@@ -9,7 +9,7 @@
  *   await connectors.stop();
  */
 import path from 'node:path';
-import type { Router } from 'express';
+import { Router } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { startSmtpConnector, type SmtpConnector } from './email/smtp.connector.js';
@@ -19,6 +19,10 @@ import { InboundService, type InboundLimits } from './inbound/inbound.service.js
 import { ProcessDispatcher } from './inbound/process-dispatcher.js';
 import { RecipientsRepository } from './inbound/recipients.repository.js';
 import { connectZeebe, type ZeebeConnection } from './inbound/zeebe-client.js';
+import { HotFolder } from './post/hot-folder.js';
+import { ScanIntake } from './post/scan-intake.js';
+import { scanIntakeRoutes } from './post/scan-intake.routes.js';
+import { tesseractOcr, type OcrEngine } from './post/scan-text.js';
 import { webIntakeRoutes } from './web/web-intake.routes.js';
 import type { RateLimit } from './web/rate-limiter.js';
 
@@ -33,6 +37,10 @@ export interface ConnectorsOptions {
   readonly limits?: Partial<InboundLimits>;
   /** submissions of the public web form per client address. @default 10 per minute */
   readonly webRateLimit?: RateLimit;
+  /** the post and fax hot folder (`<dir>/<post|fax>/<recipient>/`); off when not given */
+  readonly hotFolder?: string;
+  /** OCR for scans without a text layer. @default Debian's tesseract when installed */
+  readonly ocr?: OcrEngine | 'none';
   /** the e-mail channel; off when not given */
   readonly smtp?: {
     readonly host: string;
@@ -48,8 +56,8 @@ export interface RunningConnectors {
   readonly store: ContentStore;
   /** the SMTP server's port, when the e-mail channel is on */
   readonly smtpPort?: number;
-  /** the public web intake form's REST routes, for the HTTP server to mount */
-  readonly webIntakeRoutes: Router;
+  /** the intake's REST routes (public web form, scan upload), for the HTTP server to mount */
+  readonly intakeRoutes: Router;
   stop(): Promise<void>;
 }
 
@@ -74,9 +82,16 @@ export async function startConnectors(options: ConnectorsOptions): Promise<Runni
     limits: options.limits,
   });
   dispatcher.start();
+  const ocr = options.ocr === 'none' ? undefined : (options.ocr ?? (await tesseractOcr()));
+  const scans = new ScanIntake({ intake, ocr });
+  const hotFolder = options.hotFolder
+    ? new HotFolder({ dir: options.hotFolder, scans, logger })
+    : undefined;
+  hotFolder?.start();
   let smtp: SmtpConnector | undefined;
   const stopDispatch = async () => {
     await intake.drain();
+    await hotFolder?.stop();
     await dispatcher.stop();
     await zeebe.close(2_000).catch(() => undefined);
   };
@@ -94,7 +109,10 @@ export async function startConnectors(options: ConnectorsOptions): Promise<Runni
     recipients,
     store,
     ...(smtp ? { smtpPort: smtp.port } : {}),
-    webIntakeRoutes: webIntakeRoutes({ intake, recipients, rateLimit: options.webRateLimit }),
+    intakeRoutes: Router().use(
+      webIntakeRoutes({ intake, recipients, rateLimit: options.webRateLimit }),
+      scanIntakeRoutes({ scans, maxBytes: intake.limits.maxAttachmentBytes }),
+    ),
     async stop() {
       // Channels first, so nothing new arrives while deliveries finish.
       await smtp?.close();

@@ -117,6 +117,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         maxAttachmentBytes: config.inboundMaxAttachmentSize,
       },
       webRateLimit: { limit: config.webIntakeRateLimit, windowMs: 60_000 },
+      hotFolder: config.inboundHotFolder,
       smtp:
         config.smtpPort === undefined
           ? undefined
@@ -188,7 +189,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
           usage: new FormUsageRepository(database.pool),
           tasklist,
         }),
-        connectors.webIntakeRoutes,
+        connectors.intakeRoutes,
         webAppRoutes(),
       ],
     });

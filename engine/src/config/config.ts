@@ -153,6 +153,13 @@ export const settings = {
       'Submissions of the public web intake form accepted per minute from one client address; more get 429.',
     parse: positiveInteger,
   },
+  inboundHotFolder: {
+    env: 'KONTOR_INBOUND_HOT_FOLDER',
+    unit: 'path',
+    description:
+      'Folder watched for scanned letters and faxes: files in <folder>/post/<recipient>/ or <folder>/fax/<recipient>/ become inbound items, then move to .done/ (or .rejected/ with the reason). Unset: no hot folder.',
+    parse: text,
+  },
   smtpRelayUrl: {
     env: 'KONTOR_SMTP_RELAY_URL',
     unit: 'URL',

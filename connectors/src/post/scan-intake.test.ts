@@ -1,0 +1,221 @@
+// The post and fax channels with real parts: PDFs made by pdfkit, text read by pdf-parse,
+// uploads through Kontor's HTTP server by a signed-in user, and the hot folder on disk.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsersRepository } from '../../../engine/src/api/auth/users.repository.js';
+import {
+  startKontorHarness,
+  type KontorHarness,
+} from '../../../engine/src/testing/kontor-harness.js';
+import { InboundItemRepository } from '../inbound/inbound-item.repository.js';
+import { RecipientsRepository } from '../inbound/recipients.repository.js';
+import { eventually, RECIPIENTS } from '../testing/intake-harness.js';
+import { pdfWithText, pdfWithoutText, PNG_BYTES } from '../testing/scans.js';
+import { NotAScanError, tesseractOcr, textOfScan } from './scan-text.js';
+
+const LETTER = [
+  'Liebes Christkind,',
+  'ich heiße Emil Braun, geboren am 02.02.2016.',
+  'Ich wünsche mir ein Fahrrad und ein Buch.',
+].join('\n');
+
+describe('textOfScan', () => {
+  it("reads a PDF's text layer", async () => {
+    const scan = await textOfScan(await pdfWithText(LETTER));
+    expect(scan).toEqual({ kind: 'pdf', method: 'text-layer', text: LETTER });
+  });
+
+  it('says so when a scan has no readable text and no OCR is there', async () => {
+    expect(await textOfScan(await pdfWithoutText())).toEqual({
+      kind: 'pdf',
+      method: 'none',
+      text: '',
+    });
+    expect(await textOfScan(PNG_BYTES)).toEqual({ kind: 'png', method: 'none', text: '' });
+  });
+
+  it('refuses what is not a PDF or an image, and a PDF that cannot be read', async () => {
+    await expect(textOfScan(Buffer.from('Dear Santa'))).rejects.toThrow(NotAScanError);
+    await expect(textOfScan(Buffer.from('%PDF-1.4 broken beyond repair'))).rejects.toThrow(
+      /The PDF cannot be read/,
+    );
+  });
+
+  it('finds no OCR engine where the command is not installed', async () => {
+    expect(await tesseractOcr('no-such-tesseract-here')).toBeUndefined();
+  });
+});
+
+describe('post and fax in Kontor', () => {
+  let kontor: KontorHarness;
+  let dataDir: string;
+  let hotFolder: string;
+  let cookie: string;
+
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kontor-scans-'));
+    hotFolder = path.join(dataDir, 'scans');
+    kontor = await startKontorHarness({
+      KONTOR_DATA_DIR: dataDir,
+      KONTOR_INBOUND_HOT_FOLDER: hotFolder,
+      KONTOR_INBOUND_MAX_ATTACHMENT_SIZE: '100000',
+    });
+    const recipients = new RecipientsRepository(kontor.database.pool);
+    for (const recipient of RECIPIENTS) await recipients.save(recipient);
+    await new UsersRepository(kontor.database.pool).create({
+      username: 'mailroom',
+      password: 'scans all day long',
+      roles: ['caseworker'],
+      candidateGroups: [],
+    });
+    const login = await fetch(`${kontor.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'mailroom', password: 'scans all day long' }),
+    });
+    cookie = login.headers.get('set-cookie')!.split(';')[0];
+  });
+  afterAll(async () => {
+    await kontor?.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  const upload = (
+    content: Buffer,
+    query: string,
+    contentType = 'application/pdf',
+    withCookie = true,
+  ) =>
+    fetch(`${kontor.url}/api/intake/scans?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(withCookie ? { cookie } : {}) },
+      body: content,
+    });
+  const itemCount = async () =>
+    (await kontor.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM inbound_item'))
+      .rows[0].n;
+
+  describe('POST /api/intake/scans', () => {
+    it('stores a scanned letter with its text layer as an inbound item of the post channel', async () => {
+      // when
+      const res = await upload(
+        await pdfWithText(LETTER),
+        'recipient=christkind&channel=post&filename=brief.pdf',
+      );
+
+      // then
+      expect(res.status).toBe(201);
+      const { reference, textMethod } = (await res.json()) as {
+        reference: string;
+        textMethod: string;
+      };
+      expect(textMethod).toBe('text-layer');
+      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
+      expect(item).toMatchObject({
+        channel: 'post',
+        recipientId: 'christkind',
+        subject: 'Letter brief.pdf',
+        bodyText: LETTER,
+        language: 'de',
+        raw: { contentType: 'application/pdf' },
+        attachments: [{ filename: 'brief.pdf', contentType: 'application/pdf' }],
+      });
+    });
+
+    it('stores a fax without readable text, marked for transcription', async () => {
+      // when
+      const res = await upload(
+        await pdfWithoutText(),
+        'recipient=santa-claus&channel=fax&filename=fax-0042.pdf',
+      );
+
+      // then
+      expect(res.status).toBe(201);
+      const { reference, textMethod } = (await res.json()) as {
+        reference: string;
+        textMethod: string;
+      };
+      expect(textMethod).toBe('none');
+      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
+      expect(item?.subject).toBe('Fax fax-0042.pdf (needs transcription: no readable text)');
+      expect(item?.bodyText).toBe('');
+    });
+
+    it('refuses a file that is not a PDF or an image with 415 and stores nothing', async () => {
+      const before = await itemCount();
+      const res = await upload(
+        Buffer.from('Dear Santa, a bicycle please'),
+        'recipient=christkind&channel=post&filename=brief.pdf',
+      );
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ error: 'not_a_scan' });
+      expect(await itemCount()).toBe(before);
+    });
+
+    it('refuses a scan over the attachment limit with 413', async () => {
+      const res = await upload(
+        Buffer.concat([PNG_BYTES, Buffer.alloc(100_001)]),
+        'recipient=christkind&channel=post',
+        'image/png',
+      );
+      expect(res.status).toBe(413);
+    });
+
+    it('answers 401 without sign-in and 400 without a channel', async () => {
+      expect(
+        (await upload(PNG_BYTES, 'recipient=christkind&channel=post', 'image/png', false)).status,
+      ).toBe(401);
+      expect((await upload(PNG_BYTES, 'recipient=christkind', 'image/png')).status).toBe(400);
+    });
+  });
+
+  describe('KONTOR_INBOUND_HOT_FOLDER', () => {
+    it('takes a scan from the folder, stores it and moves it to .done; a non-scan goes to .rejected with its reason', async () => {
+      // given
+      const dir = path.join(hotFolder, 'post', 'sinterklaas');
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(
+        path.join(dir, 'brief-1.pdf'),
+        await pdfWithText('Lieve Sinterklaas, ik wil graag een fiets.'),
+      );
+      await fs.writeFile(path.join(dir, 'notes.txt'), 'not a scan');
+      const old = new Date(Date.now() - 5_000);
+      await fs.utimes(path.join(dir, 'brief-1.pdf'), old, old);
+      await fs.utimes(path.join(dir, 'notes.txt'), old, old);
+
+      // then
+      const done = path.join(hotFolder, '.done', 'post', 'sinterklaas', 'brief-1.pdf');
+      await eventually(
+        () =>
+          fs.stat(done).then(
+            () => true,
+            () => false,
+          ),
+        15_000,
+      );
+      const { rows } = await kontor.database.pool.query(
+        `SELECT channel, recipient_id, body_text FROM inbound_item WHERE subject = 'Letter brief-1.pdf'`,
+      );
+      expect(rows).toEqual([
+        {
+          channel: 'post',
+          recipient_id: 'sinterklaas',
+          body_text: 'Lieve Sinterklaas, ik wil graag een fiets.',
+        },
+      ]);
+      const rejected = path.join(hotFolder, '.rejected', 'post', 'sinterklaas', 'notes.txt');
+      await eventually(
+        () =>
+          fs.stat(rejected).then(
+            () => true,
+            () => false,
+          ),
+        15_000,
+      );
+      expect(await fs.readFile(`${rejected}.reason.txt`, 'utf8')).toMatch(/not a PDF or an image/);
+      expect(await fs.readdir(dir)).toEqual([]);
+    });
+  });
+});

@@ -23,3 +23,5 @@ export * from './post/scan-text.js';
 export * from './post/scan-intake.js';
 export * from './post/hot-folder.js';
 export * from './post/scan-intake.routes.js';
+export * from './inbound/item-status.js';
+export * from './inbound/status.routes.js';

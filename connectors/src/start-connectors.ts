@@ -16,6 +16,7 @@ import { startSmtpConnector, type SmtpConnector } from './email/smtp.connector.j
 import { ContentStore } from './inbound/content-store.js';
 import { InboundItemRepository } from './inbound/inbound-item.repository.js';
 import { InboundService, type InboundLimits } from './inbound/inbound.service.js';
+import { ItemStatus } from './inbound/item-status.js';
 import { ProcessDispatcher } from './inbound/process-dispatcher.js';
 import { RecipientsRepository } from './inbound/recipients.repository.js';
 import { connectZeebe, type ZeebeConnection } from './inbound/zeebe-client.js';
@@ -23,6 +24,7 @@ import { HotFolder } from './post/hot-folder.js';
 import { ScanIntake } from './post/scan-intake.js';
 import { scanIntakeRoutes } from './post/scan-intake.routes.js';
 import { tesseractOcr, type OcrEngine } from './post/scan-text.js';
+import { statusRoutes } from './inbound/status.routes.js';
 import { webIntakeRoutes } from './web/web-intake.routes.js';
 import type { RateLimit } from './web/rate-limiter.js';
 
@@ -67,11 +69,13 @@ export async function startConnectors(options: ConnectorsOptions): Promise<Runni
   const recipients = new RecipientsRepository(options.pool);
   const store = new ContentStore(path.join(options.dataDir, 'inbound'));
   const zeebe = connectZeebe(options.zeebe);
+  const status = new ItemStatus(options.pool);
   const dispatcher = new ProcessDispatcher({
     zeebe,
     items,
     logger,
     bpmnProcessId: options.bpmnProcessId,
+    status,
   });
   const intake = new InboundService({
     items,
@@ -80,6 +84,7 @@ export async function startConnectors(options: ConnectorsOptions): Promise<Runni
     dispatcher,
     logger,
     limits: options.limits,
+    status,
   });
   dispatcher.start();
   const ocr = options.ocr === 'none' ? undefined : (options.ocr ?? (await tesseractOcr()));
@@ -110,7 +115,8 @@ export async function startConnectors(options: ConnectorsOptions): Promise<Runni
     store,
     ...(smtp ? { smtpPort: smtp.port } : {}),
     intakeRoutes: Router().use(
-      webIntakeRoutes({ intake, recipients, rateLimit: options.webRateLimit }),
+      webIntakeRoutes({ intake, recipients, rateLimit: options.webRateLimit, status }),
+      statusRoutes({ status, recipients }),
       scanIntakeRoutes({ scans, maxBytes: intake.limits.maxAttachmentBytes }),
     ),
     async stop() {

@@ -8,7 +8,9 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ItemStatus } from '../../connectors/src/inbound/item-status.js';
 import { RecipientsRepository } from '../../connectors/src/inbound/recipients.repository.js';
+import { UsersRepository } from '../../engine/src/api/auth/users.repository.js';
 import { eventually, RECIPIENTS } from '../../connectors/src/testing/intake-harness.js';
 import { zeebeClient } from '../../engine/src/testing/gateway-harness.js';
 import { startKontorHarness, type KontorHarness } from '../../engine/src/testing/kontor-harness.js';
@@ -98,5 +100,60 @@ describe('duplicate-claim escalation in Kontor', () => {
     expect(answer.subject).toBe(`Re: Verlanglijstje [${reference}]`);
     expect(answer.from?.text).toBe('christkind-intake@kontor.example');
     expect(answer.to && !Array.isArray(answer.to) ? answer.to.text : '').toBe('pieter@example.nl');
+  });
+
+  it("shows the case's status at a button press: to the claimant with the token, to its office, not to another office", async () => {
+    // given the item of the mail above, and two office workers
+    const { rows } = await kontor.database.pool.query<{ reference: string }>(
+      `SELECT reference FROM inbound_item WHERE recipient_id = 'sinterklaas'`,
+    );
+    const reference = rows[0].reference;
+    const token = await new ItemStatus(kontor.database.pool).tokenFor(reference);
+    const users = new UsersRepository(kontor.database.pool);
+    const signIn = async (username: string, group: string) => {
+      await users.create({
+        username,
+        password: 'office hours 9-5',
+        roles: ['caseworker'],
+        candidateGroups: [group],
+      });
+      const res = await fetch(`${kontor.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'office hours 9-5' }),
+      });
+      return res.headers.get('set-cookie')!.split(';')[0];
+    };
+    const sinterklaasOffice = await signIn('piet', 'office-sinterklaas');
+    const christkindOffice = await signIn('engel', 'office-christkind');
+
+    // when the claimant asks with the token
+    const res = await fetch(`${kontor.url}/api/intake/status/${reference}?token=${token}`);
+
+    // then they see each step, the answer last
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as {
+      status: string;
+      events: { status: string; detail: string | null }[];
+    };
+    expect(view.status).toBe('answered');
+    expect(view.events.map((e) => e.status)).toEqual([
+      'received',
+      'in progress',
+      'claim registered',
+      'with the office',
+      'answered',
+    ]);
+    expect(view.events[4].detail).toBe('accepted (e-mail to pieter@example.nl)');
+
+    // and a wrong token or another office learns nothing
+    expect((await fetch(`${kontor.url}/api/intake/status/${reference}?token=guess`)).status).toBe(
+      404,
+    );
+    const office = (cookie: string) =>
+      fetch(`${kontor.url}/api/intake/items/${reference}/status`, { headers: { cookie } });
+    expect((await office(sinterklaasOffice)).status).toBe(200);
+    expect((await office(christkindOffice)).status).toBe(403);
+    expect((await fetch(`${kontor.url}/api/intake/items/${reference}/status`)).status).toBe(401);
   });
 });

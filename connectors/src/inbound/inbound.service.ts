@@ -16,6 +16,7 @@ import type { ContentStore } from './content-store.js';
 import type { InboundItem, NewInboundItem, StoredAttachment } from './inbound-item.js';
 import type { InboundItemRepository } from './inbound-item.repository.js';
 import { detectLanguage } from './language.js';
+import type { ItemStatus } from './item-status.js';
 import type { DispatchOutcome, ProcessDispatcher } from './process-dispatcher.js';
 import type { RecipientsRepository } from './recipients.repository.js';
 
@@ -53,6 +54,8 @@ export interface InboundServiceOptions {
   readonly dispatcher?: ProcessDispatcher;
   readonly logger: Logger;
   readonly limits?: Partial<InboundLimits>;
+  /** where "received" is written for status at a button press */
+  readonly status?: ItemStatus;
 }
 
 export interface Received {
@@ -120,6 +123,13 @@ export class InboundService {
       channelMessageId: newItem.channelMessageId,
       attachments,
     });
+    if (!duplicate) {
+      await this.options.status?.append(
+        item.id,
+        'received',
+        `${item.channel} for ${item.recipientId}`,
+      );
+    }
     logger.info(
       { item: item.reference, channel: item.channel, recipient: item.recipientId, duplicate },
       duplicate ? 'inbound item delivered again' : 'inbound item stored',

@@ -14,6 +14,7 @@ import type { Zeebe } from '@camunda8/sdk';
 import type { Logger } from 'pino';
 import { itemVariables, type InboundItem } from './inbound-item.js';
 import type { InboundItemRepository } from './inbound-item.repository.js';
+import type { ItemStatus } from './item-status.js';
 
 export interface ProcessDispatcherOptions {
   readonly zeebe: Zeebe.ZeebeGrpcClient;
@@ -27,6 +28,8 @@ export interface ProcessDispatcherOptions {
   readonly messageTtlMs?: number;
   /** pause between retries of pending items. @default 5000 (ms) */
   readonly retryIntervalMs?: number;
+  /** where "in progress" is written for status at a button press */
+  readonly status?: ItemStatus;
 }
 
 export type DispatchOutcome =
@@ -71,6 +74,8 @@ export class ProcessDispatcher {
             if (error.code !== 6) throw error;
           });
         await items.markDispatched(item.id, { state: 'correlated' });
+        await this.options.status?.append(earlier.id, 'follow-up received', item.reference);
+        await this.options.status?.append(item.id, 'added to earlier case', earlier.reference);
         logger.info({ item: item.reference, to: earlier.reference }, 'inbound item correlated');
         return { state: 'correlated', correlationKey: earlier.reference };
       }
@@ -79,6 +84,7 @@ export class ProcessDispatcher {
         variables: itemVariables(item) as Variables,
       });
       await items.markDispatched(item.id, { state: 'started', processInstanceKey });
+      await this.options.status?.append(item.id, 'in progress');
       logger.info({ item: item.reference, processInstanceKey }, 'inbound item started a process');
       return { state: 'started', processInstanceKey };
     } catch (error) {

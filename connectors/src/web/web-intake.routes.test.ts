@@ -118,7 +118,17 @@ describe('POST /api/intake/recipients/:id/submissions', () => {
 
     // then
     expect(res.status).toBe(201);
-    const { reference } = (await res.json()) as { reference: string };
+    const { reference, statusToken } = (await res.json()) as {
+      reference: string;
+      statusToken: string;
+    };
+    const status = await fetch(`${kontor.url}/api/intake/status/${reference}?token=${statusToken}`);
+    expect(await status.json()).toMatchObject({
+      reference,
+      recipientId: 'christkind',
+      channel: 'web',
+      events: [{ status: 'received', detail: 'web for christkind' }],
+    });
     const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
     expect(item).toMatchObject({
       channel: 'web',

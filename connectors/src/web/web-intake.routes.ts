@@ -5,7 +5,7 @@
  *
  *   GET  /api/intake/recipients                          → [{ id, name }]
  *   GET  /api/intake/recipients/:id/form                 → { recipient, schema, uiSchema }
- *   POST /api/intake/recipients/:id/submissions          → 201 { reference, receivedAt }
+ *   POST /api/intake/recipients/:id/submissions          → 201 { reference, receivedAt, statusToken }
  *        (Idempotency-Key header: a retried submission is stored once)
  *
  * Failures: 400 with `problems` when the values do not match the form, 404 for an unknown
@@ -16,6 +16,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Router, type Request, type Response } from 'express';
 import { InboundRejectedError, type InboundService } from '../inbound/inbound.service.js';
+import type { ItemStatus } from '../inbound/item-status.js';
 import type { Recipient, RecipientsRepository } from '../inbound/recipients.repository.js';
 import { RateLimiter, type RateLimit } from './rate-limiter.js';
 import {
@@ -30,6 +31,8 @@ export interface WebIntakeOptions {
   readonly recipients: RecipientsRepository;
   /** @default 10 submissions per minute per client address */
   readonly rateLimit?: RateLimit;
+  /** gives the submitter a status token for their reference */
+  readonly status?: ItemStatus;
 }
 
 export interface FormProblem {
@@ -134,6 +137,7 @@ export function webIntakeRoutes(options: WebIntakeOptions): Router {
       res.status(duplicate ? 200 : 201).json({
         reference: item.reference,
         receivedAt: item.receivedAt.toISOString(),
+        ...(options.status ? { statusToken: await options.status.tokenFor(item.reference) } : {}),
       });
     } catch (error) {
       if (!(error instanceof InboundRejectedError)) throw error;

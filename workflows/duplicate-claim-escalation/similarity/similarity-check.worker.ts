@@ -24,6 +24,11 @@ export interface SimilarityCheckWorkerOptions {
   readonly pool: pg.Pool;
   /** @default 'kontor:similarity-check' */
   readonly taskType?: string;
+  /** called with the job's variables and the result before the job completes */
+  readonly onChecked?: (
+    variables: Record<string, unknown>,
+    result: SimilarityResult,
+  ) => Promise<void>;
 }
 
 /** The `similarity` variable: what a process decides on, without the claims' full content. */
@@ -87,6 +92,7 @@ export function startSimilarityCheckWorker(options: SimilarityCheckWorkerOptions
       const input = await claimOf(job.variables as Record<string, unknown>, claims);
       if (!input.ok) return job.fail({ errorMessage: input.message, retries: 0 });
       const result = await check.run(input.claim, { excludeId: input.excludeId });
+      await options.onChecked?.(job.variables as Record<string, unknown>, result);
       return job.complete({ similarity: similarityVariable(result) } as never);
     },
   });

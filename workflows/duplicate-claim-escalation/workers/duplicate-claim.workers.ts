@@ -71,6 +71,19 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
 } {
   const { zeebe, pool } = options;
   const claims = new ClaimsRepository(pool);
+  // status at a button press (connectors' inbound_status_event): what the claimant and the
+  // offices see of the case
+  const status = (variables: Variables, value: string, detail?: string) => {
+    const item = variables.inboundItem as InboundItemVariable | undefined;
+    return item
+      ? pool
+          .query(
+            'INSERT INTO inbound_status_event (inbound_item_id, status, detail) VALUES ($1, $2, $3)',
+            [item.id, value, detail ?? null],
+          )
+          .then(() => undefined)
+      : Promise.resolve();
+  };
   const relay = options.smtpRelay;
   const transport = relay
     ? nodemailer.createTransport({
@@ -134,6 +147,7 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
         postalCode: claim.postalCode || undefined,
         city: claim.city || undefined,
       });
+      await status(job.variables as Variables, 'claim registered', stored.reference);
       return job.complete({
         claimId: stored.id,
         claimReference: stored.reference,
@@ -142,7 +156,18 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
     },
   });
 
-  const similarity = startSimilarityCheckWorker({ zeebe, pool });
+  const similarity = startSimilarityCheckWorker({
+    zeebe,
+    pool,
+    onChecked: (variables, result) =>
+      result.duplicate
+        ? status(
+            variables,
+            'with the escalation team',
+            `possibly claimed before: ${result.matches[0].claim.reference} to ${result.matches[0].claim.recipientId}`,
+          )
+        : status(variables, 'with the office', String(variables.recipientName ?? '')),
+  });
 
   const notify = zeebe.createWorker({
     taskType: 'kontor:claimant-notify',
@@ -150,7 +175,9 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
       const v = job.variables as Variables;
       const item = v.inboundItem as InboundItemVariable;
       const replyTo = v.replyTo as string | null;
+      const decided = String(v.outcome ?? 'accepted');
       if (!replyTo) {
+        await status(v, 'decided', decided);
         return job.complete({
           notification: { sent: false, reason: `no e-mail address (channel ${item.channel})` },
         } as never);
@@ -174,6 +201,7 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
         subject: `${item.subject ? `Re: ${item.subject}` : 'Your wish list'} [${item.reference}]`,
         text,
       });
+      await status(v, 'answered', `${decided} (e-mail to ${replyTo})`);
       return job.complete({
         notification: { sent: true, to: replyTo, messageId: info.messageId, outcome },
       } as never);

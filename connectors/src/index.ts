@@ -25,3 +25,4 @@ export * from './post/hot-folder.js';
 export * from './post/scan-intake.routes.js';
 export * from './inbound/item-status.js';
 export * from './inbound/status.routes.js';
+export * from './intake.openapi.js';

@@ -9,7 +9,7 @@
  *   const kontor = await startKontor(loadConfig(), logger);
  *   await kontor.stop();
  */
-import { connectZeebe, startConnectors } from '@kontor/connectors';
+import { connectZeebe, intakeOpenApi, startConnectors } from '@kontor/connectors';
 import { startDuplicateClaimWorkers } from '@kontor/workflows';
 import type { KontorConfig } from './config/config.js';
 import type { Logger } from './logging/logger.js';
@@ -178,6 +178,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
           tasksOpenApi,
           decisionsOpenApi,
           formsOpenApi,
+          intakeOpenApi,
         ]),
         tasksRoutes(
           tasklist,

@@ -61,6 +61,23 @@ const itemCount = async () =>
   (await kontor.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM inbound_item'))
     .rows[0].n;
 
+describe('GET /api/openapi.json', () => {
+  it("describes the intake's routes", async () => {
+    const res = await fetch(`${kontor.url}/api/openapi.json`);
+    const { paths } = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/api/intake/recipients',
+        '/api/intake/recipients/{id}/form',
+        '/api/intake/recipients/{id}/submissions',
+        '/api/intake/scans',
+        '/api/intake/status/{reference}',
+        '/api/intake/items/{reference}/status',
+      ]),
+    );
+  });
+});
+
 describe('GET /api/intake/recipients', () => {
   it('lists the recipients without sign-in', async () => {
     // when

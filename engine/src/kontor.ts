@@ -143,6 +143,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
       pool: database.pool,
       smtpRelay: relay && { host: relay.hostname, port: Number(relay.port), from: config.mailFrom },
       escalationSla: config.escalationSla,
+      publicUrl: config.publicUrl,
     });
     stack.push(async () => {
       await workflowWorkers.close();

@@ -3,6 +3,7 @@ import { api, ApiError, type User } from './api';
 import { DashboardPage } from './dashboard/Dashboard';
 import { FormsSection } from './forms';
 import { IntakePage } from './intake/IntakePage';
+import { StatusPage } from './intake/StatusPage';
 import { InstanceDetail } from './instances/InstanceDetail';
 import { InstanceList } from './instances/InstanceList';
 import { ProcessDefinitions } from './processes/ProcessDefinitions';
@@ -29,6 +30,7 @@ export function App() {
 
   // The public intake form needs no sign-in.
   if (section === 'intake') return <IntakePage recipientId={id} />;
+  if (section === 'status') return <StatusPage reference={id} token={rest[0]} />;
   if (user === undefined) return <p className="loading">Loading…</p>;
   if (user === null) return <SignIn onSignedIn={setUser} />;
   const may = (role: string) => user.roles.includes(role) || user.roles.includes('admin');

@@ -41,6 +41,7 @@ beforeAll(async () => {
     KONTOR_SMTP_PORT: '0',
     KONTOR_SMTP_RELAY_URL: `smtp://127.0.0.1:${sinkPort}`,
     KONTOR_MAIL_FROM: 'christkind-intake@kontor.example',
+    KONTOR_PUBLIC_URL: 'https://wishes.example',
   });
   const recipients = new RecipientsRepository(kontor.database.pool);
   for (const recipient of RECIPIENTS) await recipients.save(recipient);
@@ -100,6 +101,8 @@ describe('duplicate-claim escalation in Kontor', () => {
     expect(answer.subject).toBe(`Re: Verlanglijstje [${reference}]`);
     expect(answer.from?.text).toBe('christkind-intake@kontor.example');
     expect(answer.to && !Array.isArray(answer.to) ? answer.to.text : '').toBe('pieter@example.nl');
+    const token = await new ItemStatus(kontor.database.pool).tokenFor(reference);
+    expect(answer.text).toContain(`https://wishes.example/#/status/${reference}/${token}`);
   });
 
   it("shows the case's status at a button press: to the claimant with the token, to its office, not to another office", async () => {

@@ -167,6 +167,13 @@ export const settings = {
       'SMTP relay that answers to claimants go out through, as smtp://host:port. Unset: answers by e-mail fail with an incident that says so.',
     parse: smtpUrl,
   },
+  publicUrl: {
+    env: 'KONTOR_PUBLIC_URL',
+    unit: 'URL',
+    description:
+      "Address under which claimants reach Kontor's web app, for the status links in answers (e.g. https://kontor.example). Unset: answers give reference and status token only.",
+    parse: text,
+  },
   mailFrom: {
     env: 'KONTOR_MAIL_FROM',
     default: 'intake@kontor.localhost',

@@ -59,6 +59,7 @@ function RecipientForm({ recipientId }: { recipientId: string }) {
   const [formData, setFormData] = useState<FormValues>({});
   const [error, setError] = useState<string>();
   const [reference, setReference] = useState<string>();
+  const [statusToken, setStatusToken] = useState<string>();
   const [busy, setBusy] = useState(false);
   // One key per filled-in form: a retried send after a lost answer is stored once.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
@@ -82,9 +83,15 @@ function RecipientForm({ recipientId }: { recipientId: string }) {
           body: JSON.stringify(values),
         },
       );
-      const body = (await res.json().catch(() => ({}))) as { reference?: string; message?: string };
-      if (res.ok && body.reference) setReference(body.reference);
-      else setError(body.message ?? `Sending failed (${res.status})`);
+      const body = (await res.json().catch(() => ({}))) as {
+        reference?: string;
+        statusToken?: string;
+        message?: string;
+      };
+      if (res.ok && body.reference) {
+        setStatusToken(body.statusToken);
+        setReference(body.reference);
+      } else setError(body.message ?? `Sending failed (${res.status})`);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -101,6 +108,14 @@ function RecipientForm({ recipientId }: { recipientId: string }) {
           <strong data-testid="intake-reference">{reference}</strong>; please quote it if you write
           again.
         </p>
+        {statusToken && (
+          <p>
+            <a href={`#/status/${reference}/${statusToken}`} data-testid="intake-status-link">
+              See how your wish list is doing
+            </a>{' '}
+            (keep this link: it is yours alone).
+          </p>
+        )}
       </section>
     );
   }

@@ -62,6 +62,14 @@ describe('web app: public intake form', () => {
       language: 'en',
     });
     expect(item?.bodyText).toContain('- a red bicycle');
+
+    // and the child can look up how it is doing, without signing in
+    await page.getByTestId('intake-status-link').click();
+    await expect.poll(() => page.getByTestId('status-now').textContent()).toBe('received');
+    expect(await page.getByTestId('status-history').textContent()).toContain(
+      'received (web for santa-claus)',
+    );
+    await saveScreenshot(page, 'intake-status');
     await page.close();
   });
 });

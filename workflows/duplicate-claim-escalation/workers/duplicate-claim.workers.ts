@@ -11,6 +11,7 @@
  *   await workers.close();
  */
 import type { Zeebe } from '@camunda8/sdk';
+import { ItemStatus } from '@kontor/connectors';
 import nodemailer from 'nodemailer';
 import type pg from 'pg';
 import { claimSummary, type NewClaim } from '../similarity/claim.js';
@@ -32,6 +33,8 @@ export interface DuplicateClaimWorkersOptions {
   readonly smtpRelay?: SmtpRelay;
   /** how long the escalation group has to decide, ISO 8601. @default 'PT48H' */
   readonly escalationSla?: string;
+  /** where claimants open the web app, for the status link in answers (e.g. https://kontor.example) */
+  readonly publicUrl?: string;
 }
 
 interface InboundItemVariable {
@@ -73,16 +76,10 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
   const claims = new ClaimsRepository(pool);
   // status at a button press (connectors' inbound_status_event): what the claimant and the
   // offices see of the case
+  const itemStatus = new ItemStatus(pool);
   const status = (variables: Variables, value: string, detail?: string) => {
     const item = variables.inboundItem as InboundItemVariable | undefined;
-    return item
-      ? pool
-          .query(
-            'INSERT INTO inbound_status_event (inbound_item_id, status, detail) VALUES ($1, $2, $3)',
-            [item.id, value, detail ?? null],
-          )
-          .then(() => undefined)
-      : Promise.resolve();
+    return item ? itemStatus.append(item.id, value, detail) : Promise.resolve();
   };
   const relay = options.smtpRelay;
   const transport = relay
@@ -192,9 +189,13 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
       const answer = ANSWERS[outcome] ?? ANSWERS.accepted;
       const german = (item.language ?? 'de') === 'de';
       const name = (v.claimantName as string | null) ?? '';
+      const token = await itemStatus.tokenFor(item.reference);
+      const link = options.publicUrl
+        ? `${options.publicUrl.replace(/\/$/, '')}/#/status/${item.reference}/${token}`
+        : `${item.reference} / ${token}`;
       const text = german
-        ? `Hallo ${name},\n\n${answer.de}\n\nDeine Vorgangsnummer: ${item.reference}\n\n${v.recipientName}`
-        : `Hello ${name},\n\n${answer.en}\n\nYour reference: ${item.reference}\n\n${v.recipientName}`;
+        ? `Hallo ${name},\n\n${answer.de}\n\nDeine Vorgangsnummer: ${item.reference}\nStand jederzeit: ${link}\n\n${v.recipientName}`
+        : `Hello ${name},\n\n${answer.en}\n\nYour reference: ${item.reference}\nStatus at any time: ${link}\n\n${v.recipientName}`;
       const info = await transport.sendMail({
         from: relay.from,
         to: replyTo,

@@ -11,3 +11,5 @@ export * from './duplicate-claim-escalation/similarity/claim.js';
 export * from './duplicate-claim-escalation/similarity/claims.repository.js';
 export * from './duplicate-claim-escalation/similarity/similarity-check.js';
 export * from './duplicate-claim-escalation/similarity/similarity-check.worker.js';
+export * from './duplicate-claim-escalation/case-file/case-file.service.js';
+export * from './duplicate-claim-escalation/case-file/case-file.routes.js';

@@ -10,7 +10,7 @@
  *   await kontor.stop();
  */
 import { connectZeebe, intakeOpenApi, startConnectors } from '@kontor/connectors';
-import { startDuplicateClaimWorkers } from '@kontor/workflows';
+import { CaseFiles, caseFileRoutes, startDuplicateClaimWorkers } from '@kontor/workflows';
 import type { KontorConfig } from './config/config.js';
 import type { Logger } from './logging/logger.js';
 import { sessionUser } from './api/auth/auth.middleware.js';
@@ -192,6 +192,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
           tasklist,
         }),
         connectors.intakeRoutes,
+        caseFileRoutes(new CaseFiles(database.pool)),
         webAppRoutes(),
       ],
     });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type User } from './api';
+import { CaseFilesSection } from './cases/CaseFiles';
 import { DashboardPage } from './dashboard/Dashboard';
 import { FormsSection } from './forms';
 import { IntakePage } from './intake/IntakePage';
@@ -46,6 +47,9 @@ export function App() {
         ...(may('auditor') ? [['instances', 'Instances'] as [string, string]] : []),
         ...(may('auditor') ? [['dashboard', 'Dashboard'] as [string, string]] : []),
         ...(may('caseworker') ? [['tasks', 'Tasks'] as [string, string]] : []),
+        ...(may('caseworker') || may('auditor')
+          ? [['cases', 'Case files'] as [string, string]]
+          : []),
       ]}
     >
       {section === 'processes' && may('analyst') ? (
@@ -79,6 +83,8 @@ export function App() {
         )
       ) : section === 'dashboard' && may('auditor') ? (
         <DashboardPage />
+      ) : section === 'cases' && (may('caseworker') || may('auditor')) ? (
+        <CaseFilesSection reference={id} />
       ) : section === 'tasks' && may('caseworker') ? (
         id ? (
           <TaskPage key={id} taskKey={id} user={user} onClose={() => navigate('tasks')} />

@@ -159,4 +159,91 @@ describe('duplicate-claim escalation in Kontor', () => {
     expect((await office(christkindOffice)).status).toBe(403);
     expect((await fetch(`${kontor.url}/api/intake/items/${reference}/status`)).status).toBe(401);
   });
+
+  it("opens the claimant's case file across recipients for the central team, and only the own claims for an office", async () => {
+    // given the same child's list again, through the web form to the Christkind
+    const res = await fetch(`${kontor.url}/api/intake/recipients/christkind/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        firstName: 'Pieter',
+        lastName: 'de Vries',
+        birthDate: '2016-03-12',
+        street: 'Kerkstraat 5',
+        postalCode: '1017 GC',
+        city: 'Amsterdam',
+        wishes: ['fiets', 'boek'],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const claims = await eventually(async () => {
+      const { rows } = await kontor.database.pool.query<{
+        reference: string;
+        recipient_id: string;
+      }>('SELECT reference, recipient_id FROM claim ORDER BY submitted_at');
+      return rows.length === 2 && rows;
+    }, 20_000);
+    const [sinterklaasClaim, christkindClaim] = claims;
+    expect(christkindClaim.recipient_id).toBe('christkind');
+    const users = new UsersRepository(kontor.database.pool);
+    const signIn = async (
+      username: string,
+      roles: ('caseworker' | 'auditor')[],
+      groups: string[],
+    ) => {
+      await users.create({
+        username,
+        password: 'case files all day',
+        roles,
+        candidateGroups: groups,
+      });
+      const login = await fetch(`${kontor.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'case files all day' }),
+      });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      return (path: string) => fetch(`${kontor.url}${path}`, { headers: { cookie } });
+    };
+    const central = await signIn('central', ['auditor'], []);
+    const christkindOffice = await signIn('engelchen', ['caseworker'], ['office-christkind']);
+
+    // when the central team opens the case file of the Christkind's claim
+    const file = (await (await central(`/api/case-files/${christkindClaim.reference}`)).json()) as {
+      claimantName: string;
+      claims: {
+        claim: { reference: string; recipientId: string };
+        match?: { material: boolean };
+        item?: { channel: string };
+        steps: { status: string }[];
+      }[];
+      hiddenClaims: number;
+    };
+
+    // then it shows both claims, by mail to Sinterklaas and by web form to the Christkind
+    expect(file.claimantName).toBe('Pieter de Vries');
+    expect(
+      file.claims.map((c) => [c.claim.reference, c.claim.recipientId, c.item?.channel]),
+    ).toEqual([
+      [christkindClaim.reference, 'christkind', 'web'],
+      [sinterklaasClaim.reference, 'sinterklaas', 'email'],
+    ]);
+    expect(file.claims[1].match?.material).toBe(true);
+    expect(file.claims[1].steps.map((s) => s.status)).toContain('answered');
+    expect(file.hiddenClaims).toBe(0);
+
+    // and the Christkind's office sees its own claim, not Sinterklaas's, and is told one exists
+    const own = (await (
+      await christkindOffice(`/api/case-files/${christkindClaim.reference}`)
+    ).json()) as typeof file;
+    expect(own.claims.map((c) => c.claim.reference)).toEqual([christkindClaim.reference]);
+    expect(own.hiddenClaims).toBe(1);
+    expect((await christkindOffice(`/api/case-files/${sinterklaasClaim.reference}`)).status).toBe(
+      403,
+    );
+    const list = (await (await christkindOffice('/api/case-files')).json()) as {
+      reference: string;
+    }[];
+    expect(list.map((c) => c.reference)).toEqual([christkindClaim.reference]);
+  });
 });

@@ -136,6 +136,18 @@ describe('web app: duplicate-claim escalation', () => {
     });
     const outcome = records.find((r) => r.valueType === 'VARIABLE' && r.value.name === 'outcome');
     expect(outcome?.value.value).toBe('"reject"');
+
+    // and the case file shows the claimant's two claims, the second marked as the duplicate
+    await page.goto(`${app.harness.url}/#/cases`);
+    await expect.poll(() => page.getByTestId('case-row').count()).toBe(2);
+    const { rows: claims } = await app.harness.database.pool.query<{ reference: string }>(
+      `SELECT reference FROM claim WHERE recipient_id = 'santa-claus'`,
+    );
+    await page.getByRole('button', { name: claims[0].reference }).click();
+    await expect.poll(() => page.getByTestId('case-claim').count()).toBe(2);
+    expect(await page.getByTestId('case-claim').nth(1).textContent()).toContain('duplicate claim');
+    expect(await page.getByTestId('case-claim').nth(0).textContent()).toContain('decided (reject)');
+    await saveScreenshot(page, 'duplicate-escalation-case-file');
     await page.close();
   }, 90_000);
 });

@@ -2,7 +2,8 @@
 /**
  * Builds what is out of date, and nothing else, so that `npm start` is quick after the first
  * build (`npm install` runs it once through `prepare`):
- * - the TypeScript projects (`tsc -b`), when a source under engine/src is newer than its build;
+ * - the TypeScript projects (`tsc -b`), when a source under engine/, connectors/ or workflows/
+ *   is newer than the engine's build;
  * - the web app (`vite build` in modeler/), when a file of it is newer than modeler/dist.
  * `--force` builds both regardless.
  */
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
 
-/** Newest modification time (ms) of the files below `target`, or 0 if there are none. */
+/** Newest modification time (ms) of the files below `target` that `skip` keeps, or 0 if there are none. */
 function newest(target, skip = () => false) {
   let stat;
   try {
@@ -23,9 +24,11 @@ function newest(target, skip = () => false) {
   } catch {
     return 0;
   }
-  if (!stat.isDirectory()) return skip(target) ? 0 : stat.mtimeMs;
+  if (skip(target)) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
   let latest = 0;
-  for (const entry of fs.readdirSync(target)) latest = Math.max(latest, newest(path.join(target, entry), skip));
+  for (const entry of fs.readdirSync(target))
+    latest = Math.max(latest, newest(path.join(target, entry), skip));
   return latest;
 }
 
@@ -36,10 +39,18 @@ function run(command, args, cwd = root) {
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
+const notTest = (f) => f.endsWith('.test.ts');
 const engineSources = Math.max(
-  newest(path.join(root, 'engine', 'src'), (f) => f.endsWith('.test.ts')),
   newest(path.join(root, 'tsconfig.base.json')),
-  newest(path.join(root, 'engine', 'tsconfig.json')),
+  ...['engine', 'connectors', 'workflows'].flatMap((project) => [
+    newest(path.join(root, project, 'src'), notTest),
+    newest(path.join(root, project, 'tsconfig.json')),
+  ]),
+  // workflows keep their code beside their BPMN, not under src/
+  newest(
+    path.join(root, 'workflows'),
+    (f) => notTest(f) || ['dist', 'node_modules'].includes(path.basename(f)),
+  ),
 );
 if (force || engineSources > newest(path.join(root, 'engine', 'dist', '.tsbuildinfo'))) {
   run(bin('tsc'), ['-b']);

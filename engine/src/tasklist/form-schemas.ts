@@ -1,7 +1,8 @@
 /**
  * Forms of user tasks: a task's form key names the latest deployed version of a form built in the
  * form editor (when `deployed` is given), else a JSON Schema in
- * `schemas/forms/<formKey>.schema.json` (draft-07, as `@rjsf/core` renders it). The same schema
+ * `schemas/forms/<formKey>.schema.json` or, for the shipped processes,
+ * `workflows/<process>/forms/<formKey>.schema.json` (draft-07, as `@rjsf/core` renders it). The same schema
  * checks the submitted values on the server before a task is completed, so the browser's
  * validation is a convenience, not the gate.
  *
@@ -17,6 +18,22 @@ import addFormats from 'ajv-formats';
 
 /** `schemas/forms`, the same from `engine/src/tasklist` and `engine/dist/tasklist`. */
 export const defaultFormsDir = fileURLToPath(new URL('../../../schemas/forms/', import.meta.url));
+
+const workflowsDir = fileURLToPath(new URL('../../../workflows/', import.meta.url));
+
+/** `schemas/forms`, then the `forms` folder of each shipped process under `workflows/`. */
+export function defaultFormsDirs(): string[] {
+  let processes: string[] = [];
+  try {
+    processes = fs.readdirSync(workflowsDir).sort();
+  } catch {
+    // no workflows folder: only schemas/forms
+  }
+  return [
+    defaultFormsDir,
+    ...processes.map((name) => `${workflowsDir}${name}/forms/`).filter((dir) => fs.existsSync(dir)),
+  ];
+}
 
 /** Form keys are file names: no paths, no dots at the start. */
 const FORM_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -53,10 +70,13 @@ export class FormSchemas {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly compiled = new Map<string, ValidateFunction>();
 
+  private readonly dirs: string[];
+
   constructor(
-    private readonly dir: string = defaultFormsDir,
+    dirs: string | string[] = defaultFormsDirs(),
     private readonly deployed?: DeployedForms,
   ) {
+    this.dirs = (Array.isArray(dirs) ? dirs : [dirs]).map((dir) => dir.replace(/\/?$/, '/'));
     (addFormats as unknown as (a: Ajv) => void)(this.ajv);
   }
 
@@ -76,18 +96,25 @@ export class FormSchemas {
         version: latest.version,
       };
     }
-    const file = `${this.dir.replace(/\/?$/, '/')}${formKey}.schema.json`;
+    const file = this.dirs
+      .map((dir) => `${dir}${formKey}.schema.json`)
+      .find((candidate) => fs.existsSync(candidate));
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = fs.readFileSync(file ?? '', 'utf8');
     } catch {
       return {
         ok: false,
-        message: `No form '${formKey}': expected its JSON Schema in schemas/forms/${formKey}.schema.json`,
+        message: `No form '${formKey}': expected its JSON Schema in schemas/forms/${formKey}.schema.json or a process's forms folder under workflows/`,
       };
     }
     try {
-      return { ok: true, schema: JSON.parse(text) as Record<string, unknown>, uiSchema: {} };
+      // a UI schema beside the JSON Schema (field order, widgets) comes with it
+      const uiFile = (file ?? '').replace(/\.schema\.json$/, '.ui-schema.json');
+      const uiSchema = fs.existsSync(uiFile)
+        ? (JSON.parse(fs.readFileSync(uiFile, 'utf8')) as Record<string, unknown>)
+        : {};
+      return { ok: true, schema: JSON.parse(text) as Record<string, unknown>, uiSchema };
     } catch (error) {
       return {
         ok: false,

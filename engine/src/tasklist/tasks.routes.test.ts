@@ -200,7 +200,7 @@ describe('tasks REST API', () => {
       const res = await agents.caseworker.get(`/api/tasks/${keys[0]}`);
       expect(res.status).toBe(200);
       expect(res.body.form.error).toBe(
-        "No form 'no-such-form': expected its JSON Schema in schemas/forms/no-such-form.schema.json",
+        "No form 'no-such-form': expected its JSON Schema in schemas/forms/no-such-form.schema.json or a process's forms folder under workflows/",
       );
     });
 

@@ -11,6 +11,9 @@
  */
 import { connectZeebe, intakeOpenApi, startConnectors } from '@kontor/connectors';
 import { CaseFiles, caseFileRoutes, startDuplicateClaimWorkers } from '@kontor/workflows';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { KontorConfig } from './config/config.js';
 import type { Logger } from './logging/logger.js';
 import { sessionUser } from './api/auth/auth.middleware.js';
@@ -52,6 +55,27 @@ export interface RunningKontor {
   readonly database: SystemDatabase;
   readonly engine: Engine;
   stop(): Promise<void>;
+}
+
+const workflowsDir = fileURLToPath(new URL('../../workflows/', import.meta.url));
+
+/** Deploys every BPMN and DMN file of `workflows/<process>/`; unchanged files add no version. */
+async function deployShippedProcesses(engine: Engine): Promise<string[]> {
+  const resources: { name: string; content: string }[] = [];
+  for (const folder of (await fs.readdir(workflowsDir, { withFileTypes: true })).filter((d) =>
+    d.isDirectory(),
+  )) {
+    for (const file of (await fs.readdir(path.join(workflowsDir, folder.name))).sort()) {
+      if (!file.endsWith('.bpmn') && !file.endsWith('.dmn')) continue;
+      resources.push({
+        name: file,
+        content: await fs.readFile(path.join(workflowsDir, folder.name, file), 'utf8'),
+      });
+    }
+  }
+  if (resources.length === 0) return [];
+  const deployment = await engine.deployResources(resources);
+  return deployment.processes.map((p) => `${p.bpmnProcessId} v${p.version}`);
 }
 
 export async function startKontor(config: KontorConfig, logger: Logger): Promise<RunningKontor> {
@@ -129,8 +153,14 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
     });
     stack.push(() => connectors.stop());
 
-    // The shipped processes' job workers, on the same gateway (their processes are deployed
-    // by whoever uses them; without a deployment the workers simply find no jobs).
+    // The shipped processes run on the embedded engine as soon as Kontor is up (a remote
+    // cluster gets them deployed by its operators).
+    if (config.deployShippedProcesses && !config.tasklistZeebeAddress) {
+      const deployed = await deployShippedProcesses(engine);
+      logger.info({ processes: deployed }, 'shipped processes deployed');
+    }
+
+    // The shipped processes' job workers, on the same gateway.
     const workflowsZeebe = connectZeebe({
       address: config.tasklistZeebeAddress ?? ownGateway,
       credentials: config.tasklistZeebeAddress

@@ -181,6 +181,17 @@ export const settings = {
     description: 'Sender address of the e-mails Kontor sends.',
     parse: text,
   },
+  deployShippedProcesses: {
+    env: 'KONTOR_DEPLOY_SHIPPED_PROCESSES',
+    default: 'true',
+    unit: 'true/false',
+    description:
+      'Deploy the processes that ship with Kontor (workflows/*/*.bpmn and *.dmn) to the embedded engine at start; an unchanged file deploys no new version.',
+    parse: (raw: string) => {
+      const value = oneOf('true', 'false')(raw);
+      return value.ok ? { ok: true as const, value: value.value === 'true' } : value;
+    },
+  },
   escalationSla: {
     env: 'KONTOR_ESCALATION_SLA',
     default: 'PT48H',

@@ -27,6 +27,8 @@ export async function startKontorHarness(env: Record<string, string> = {}): Prom
     KONTOR_HOST: '127.0.0.1',
     KONTOR_HTTP_PORT: String(await freePort()),
     KONTOR_GATEWAY_PORT: String(await freePort()),
+    // tests deploy what they need; a test of a shipped process turns this on
+    KONTOR_DEPLOY_SHIPPED_PROCESSES: 'false',
     ...env,
   });
   const kontor = await startKontor(config, silentLogger());

@@ -67,6 +67,8 @@ export class Events {
         if (flow) targets.push(elementOf(model, flow.targetId));
       }
     }
+    if (targets.length === 0) return undefined; // most elements: nothing to evaluate
+    // every subscription is worked out before any opens, so a failure opens none
     const opened: Subscription[] = [];
     const variables = this.execution.visibleVariables(instance.key);
     for (const target of targets) {
@@ -75,7 +77,6 @@ export class Events {
         continue;
       const subscription = this.subscriptionFor(instance, target, event, variables);
       if (typeof subscription === 'string') {
-        for (const done of opened) this.close(done, 'DELETED');
         return failure('EXTRACT_VALUE_ERROR', `${target.id}: ${subscription}`);
       }
       opened.push(subscription);

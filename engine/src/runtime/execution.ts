@@ -257,9 +257,9 @@ export class Execution {
     const flows = innerOf ? [] : (instance.selectedFlows ?? element.outgoing);
     this.events.closeFor(instance);
     if (!instance.flowScopeKey) {
-      if (instance.parentElementInstanceKey)
-        this.calledResults.set(instance.key, this.rootVariables(instance));
-      this.hooks.instanceEnded(instance, 'COMPLETED', this.rootVariables(instance));
+      const variables = this.rootVariables(instance);
+      if (instance.parentElementInstanceKey) this.calledResults.set(instance.key, variables);
+      this.hooks.instanceEnded(instance, 'COMPLETED', variables);
       this.endInstanceRow(instance, 'COMPLETED');
       this.later(() => this.completeCallingActivity(instance));
     }

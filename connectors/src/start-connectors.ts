@@ -115,7 +115,13 @@ export async function startConnectors(options: ConnectorsOptions): Promise<Runni
     store,
     ...(smtp ? { smtpPort: smtp.port } : {}),
     intakeRoutes: Router().use(
-      webIntakeRoutes({ intake, recipients, rateLimit: options.webRateLimit, status }),
+      webIntakeRoutes({
+        intake,
+        recipients,
+        rateLimit: options.webRateLimit,
+        status,
+        pool: options.pool,
+      }),
       statusRoutes({ status, recipients }),
       scanIntakeRoutes({ scans, maxBytes: intake.limits.maxAttachmentBytes }),
     ),

@@ -1,6 +1,6 @@
 /**
  * The web channel: a public intake form per recipient, no sign-in. Anyone may fetch a
- * recipient's form and submit it; submissions are rate limited per client address, validated
+ * recipient's form and submit it; submissions are rate limited per client address (across every Kontor on the database), validated
  * against the recipient's JSON Schema and stored as inbound items like mail.
  *
  *   GET  /api/intake/recipients                          → [{ id, name }]
@@ -15,6 +15,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Router, type Request, type Response } from 'express';
+import type pg from 'pg';
 import { InboundRejectedError, type InboundService } from '../inbound/inbound.service.js';
 import type { ItemStatus } from '../inbound/item-status.js';
 import type { Recipient, RecipientsRepository } from '../inbound/recipients.repository.js';
@@ -31,6 +32,8 @@ export interface WebIntakeOptions {
   readonly recipients: RecipientsRepository;
   /** @default 10 submissions per minute per client address */
   readonly rateLimit?: RateLimit;
+  /** where the rate limit's buckets are kept (shared by every Kontor on the database) */
+  readonly pool: Pick<pg.Pool, 'query'>;
   /** gives the submitter a status token for their reference */
   readonly status?: ItemStatus;
 }
@@ -42,7 +45,11 @@ export interface FormProblem {
 
 export function webIntakeRoutes(options: WebIntakeOptions): Router {
   const router = Router();
-  const limiter = new RateLimiter(options.rateLimit ?? { limit: 10, windowMs: 60_000 });
+  const limiter = new RateLimiter(
+    options.pool,
+    'web-intake',
+    options.rateLimit ?? { limit: 10, windowMs: 60_000 },
+  );
   const ajv = new Ajv({ allErrors: true, strict: false });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   ajv.addFormat('data-url', isDataUrl);
@@ -84,7 +91,7 @@ export function webIntakeRoutes(options: WebIntakeOptions): Router {
   });
 
   router.post('/api/intake/recipients/:id/submissions', async (req, res) => {
-    const verdict = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const verdict = await limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
     if (!verdict.ok) {
       res
         .status(429)

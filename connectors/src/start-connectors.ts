@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { startSmtpConnector, type SmtpConnector } from './email/smtp.connector.js';
+import { startSmtpConnector, type SmtpConnector, type SmtpTls } from './email/smtp.connector.js';
 import { ContentStore } from './inbound/content-store.js';
 import { InboundItemRepository } from './inbound/inbound-item.repository.js';
 import { InboundService, type InboundLimits } from './inbound/inbound.service.js';
@@ -48,6 +48,8 @@ export interface ConnectorsOptions {
     readonly host: string;
     readonly port: number;
     readonly maxMessageBytes?: number;
+    /** STARTTLS with this certificate; none: plain SMTP */
+    readonly tls?: SmtpTls;
   };
 }
 

@@ -78,6 +78,20 @@ async function deployShippedProcesses(engine: Engine): Promise<string[]> {
   return deployment.processes.map((p) => `${p.bpmnProcessId} v${p.version}`);
 }
 
+/** The SMTP server's certificate and key (KONTOR_SMTP_TLS_*), read once at start. */
+async function smtpTls(config: KontorConfig) {
+  if (!config.smtpTlsCert || !config.smtpTlsKey) return undefined;
+  const read = (file: string, variable: string) =>
+    fs.readFile(path.resolve(file)).catch((error: Error) => {
+      throw new Error(`${variable}: cannot read '${file}' (${error.message}); expected a PEM file`);
+    });
+  return {
+    cert: await read(config.smtpTlsCert, 'KONTOR_SMTP_TLS_CERT'),
+    key: await read(config.smtpTlsKey, 'KONTOR_SMTP_TLS_KEY'),
+    required: config.smtpRequireTls,
+  };
+}
+
 export async function startKontor(config: KontorConfig, logger: Logger): Promise<RunningKontor> {
   const started = Date.now();
   const stack: (() => Promise<void>)[] = [];
@@ -149,6 +163,7 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
               host: config.host,
               port: config.smtpPort,
               maxMessageBytes: config.smtpMaxMessageSize,
+              tls: await smtpTls(config),
             },
     });
     stack.push(() => connectors.stop());

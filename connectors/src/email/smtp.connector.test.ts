@@ -2,6 +2,9 @@
 // SMTP server, stored in PostgreSQL and the content store, handed to the engine through the
 // Zeebe gateway. Every rejection is an SMTP error to the sender with nothing stored.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -259,5 +262,98 @@ describe('rejected mail', () => {
     expect(error.response).toMatch(reason);
     expect(await itemCount()).toBe(before);
     expect(await intake.store.has(sha256(Buffer.from(raw)))).toBe(false);
+  });
+});
+
+describe('STARTTLS', () => {
+  // A self-signed certificate for localhost / 127.0.0.1, only for these tests.
+  const tlsDir = fileURLToPath(new URL('../testing/tls/', import.meta.url));
+  let cert: Buffer;
+  let key: Buffer;
+  beforeAll(async () => {
+    [cert, key] = await Promise.all([
+      fs.readFile(path.join(tlsDir, 'localhost.cert.pem')),
+      fs.readFile(path.join(tlsDir, 'localhost.key.pem')),
+    ]);
+  });
+
+  const startTls = (required: boolean) =>
+    startSmtpConnector({
+      intake: intake.service,
+      recipients: intake.recipients,
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger(),
+      tls: { cert, key, required },
+    });
+  /** A sender that insists on TLS and trusts only the test certificate. */
+  const tlsSender = (port: number) =>
+    nodemailer.createTransport({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      requireTLS: true,
+      tls: { ca: [cert], servername: 'localhost' },
+    });
+
+  it('takes mail over a connection switched to TLS', async () => {
+    // given
+    const server = await startTls(false);
+    const sender = tlsSender(server.port);
+    try {
+      // when
+      const info = await sender.sendMail(aWishListMail({ subject: 'Über TLS' }));
+
+      // then
+      const reference = /IN-[2-9A-Z]{4}-[2-9A-Z]{4}/.exec(info.response)![0];
+      expect((await intake.items.byReference(reference))?.subject).toBe('Über TLS');
+    } finally {
+      sender.close();
+      await server.close();
+    }
+  });
+
+  it('refuses mail without STARTTLS with 530 when TLS is required, storing nothing', async () => {
+    // given
+    const server = await startTls(true);
+    const plain = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const before = await itemCount();
+    try {
+      // when
+      const error = await plain.sendMail(aWishListMail()).then(
+        () => undefined,
+        (e: { responseCode?: number; response?: string }) => e,
+      );
+
+      // then
+      expect(error?.responseCode).toBe(530);
+      expect(error?.response).toMatch(/5\.7\.0 Must issue a STARTTLS command first/);
+      expect(await itemCount()).toBe(before);
+    } finally {
+      plain.close();
+      await server.close();
+    }
+  });
+
+  it('does not offer STARTTLS without a certificate', async () => {
+    // given the server of this file, started without tls
+    const sender = tlsSender(smtp.port);
+    try {
+      // when
+      const error = await sender.sendMail(aWishListMail()).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+
+      // then nodemailer refuses to send in the clear
+      expect(error?.message).toMatch(/STARTTLS/i);
+    } finally {
+      sender.close();
+    }
   });
 });

@@ -10,6 +10,10 @@
  * retries. A repeated delivery (same Message-ID to the same recipient) is accepted and stored
  * once.
  *
+ * With a certificate (`tls`) the server offers STARTTLS; with `tls.required` it refuses mail
+ * over a connection that did not switch to TLS (530 5.7.0 at MAIL FROM). It does not offer AUTH:
+ * it is the recipients' mail exchanger and takes mail from anyone for their addresses only.
+ *
  *   const smtp = await startSmtpConnector({ intake, recipients, host: '0.0.0.0', port: 2525, logger });
  *   await smtp.close();
  */
@@ -31,6 +35,15 @@ export interface SmtpConnectorOptions {
   readonly maxMessageBytes?: number;
   /** @default 'kontor' */
   readonly hostname?: string;
+  /** certificate and key (PEM) for STARTTLS; none: plain SMTP only */
+  readonly tls?: SmtpTls;
+}
+
+export interface SmtpTls {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  /** refuse mail before STARTTLS. @default false */
+  readonly required?: boolean;
 }
 
 export interface SmtpConnector {
@@ -76,8 +89,16 @@ export async function startSmtpConnector(options: SmtpConnectorOptions): Promise
     banner: 'Kontor intake',
     size: maxMessageBytes,
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
     logger: false,
+    onMailFrom(_address, session, callback) {
+      if (options.tls?.required && !session.secure) {
+        callback(new SmtpReply(530, '5.7.0 Must issue a STARTTLS command first'));
+      } else {
+        callback();
+      }
+    },
     onRcptTo(address, _session, callback) {
       recipients.byEmailAddress(address.address).then(
         (recipient) =>

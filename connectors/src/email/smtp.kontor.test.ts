@@ -4,7 +4,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startKontorHarness,
@@ -74,6 +76,44 @@ describe('KONTOR_SMTP_PORT', () => {
       [item.id],
     );
     expect(instance.rows[0].n).toBe(1);
+  });
+
+  it('offers STARTTLS and refuses plain mail with KONTOR_SMTP_TLS_* and KONTOR_SMTP_REQUIRE_TLS', async () => {
+    // given a Kontor with the test certificate for localhost
+    const tls = (file: string) => fileURLToPath(new URL(`../testing/tls/${file}`, import.meta.url));
+    const secured = await startKontorHarness({
+      KONTOR_SMTP_PORT: '0',
+      KONTOR_DATA_DIR: dataDir,
+      KONTOR_SMTP_TLS_CERT: tls('localhost.cert.pem'),
+      KONTOR_SMTP_TLS_KEY: tls('localhost.key.pem'),
+      KONTOR_SMTP_REQUIRE_TLS: 'true',
+    });
+    const recipients = new RecipientsRepository(secured.database.pool);
+    for (const recipient of RECIPIENTS) await recipients.save(recipient);
+    const send = (options: SMTPTransport.Options) => {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: secured.kontor.smtpPort,
+        ...options,
+      });
+      return transport
+        .sendMail({ from: 'kim@example.org', to: 'christkind@intake.example', text: 'Ein Pony.' })
+        .finally(() => transport.close());
+    };
+    try {
+      // when
+      const plain = await send({ ignoreTLS: true }).catch((e: { responseCode: number }) => e);
+      const encrypted = await send({
+        requireTLS: true,
+        tls: { ca: [await fs.readFile(tls('localhost.cert.pem'))], servername: 'localhost' },
+      });
+
+      // then
+      expect(plain).toMatchObject({ responseCode: 530 });
+      expect(encrypted.response).toMatch(/^250 .*Accepted as IN-/);
+    } finally {
+      await secured.close();
+    }
   });
 
   it('is off when KONTOR_SMTP_PORT is not set', async () => {

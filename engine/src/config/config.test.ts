@@ -43,6 +43,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('wants the SMTP certificate and key together, and both for required TLS', () => {
+    expect(() => loadConfig({ KONTOR_SMTP_TLS_CERT: 'cert.pem' })).toThrow(
+      /KONTOR_SMTP_TLS_CERT and KONTOR_SMTP_TLS_KEY go together/,
+    );
+    expect(() => loadConfig({ KONTOR_SMTP_REQUIRE_TLS: 'true' })).toThrow(
+      /KONTOR_SMTP_REQUIRE_TLS=true needs a certificate/,
+    );
+    expect(() => loadConfig({ KONTOR_SMTP_REQUIRE_TLS: 'yes' })).toThrow(
+      /KONTOR_SMTP_REQUIRE_TLS="yes" is invalid: expected true or false/,
+    );
+  });
+
   it('rejects ports out of range and pool sizes below one', () => {
     expect(() => loadConfig({ KONTOR_GATEWAY_PORT: '70000' })).toThrow(/KONTOR_GATEWAY_PORT/);
     expect(() => loadConfig({ KONTOR_DATABASE_POOL_SIZE: '0' })).toThrow(

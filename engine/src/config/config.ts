@@ -37,6 +37,11 @@ const positiveInteger = (raw: string) => {
 
 const text = (raw: string) => ({ ok: true as const, value: raw });
 
+const bool = (raw: string) =>
+  raw === 'true' || raw === 'false'
+    ? { ok: true as const, value: raw === 'true' }
+    : { ok: false as const, expected: 'true or false' };
+
 const oneOf =
   <T extends string>(...values: T[]) =>
   (raw: string) =>
@@ -131,6 +136,27 @@ export const settings = {
       'Largest e-mail the SMTP server accepts, as sent; larger ones are refused with 552.',
     parse: positiveInteger,
   },
+  smtpTlsCert: {
+    env: 'KONTOR_SMTP_TLS_CERT',
+    unit: 'path',
+    description:
+      'PEM certificate (chain) with which the SMTP server offers STARTTLS; needs KONTOR_SMTP_TLS_KEY. Unset: plain SMTP only.',
+    parse: text,
+  },
+  smtpTlsKey: {
+    env: 'KONTOR_SMTP_TLS_KEY',
+    unit: 'path',
+    description: "PEM private key of KONTOR_SMTP_TLS_CERT's certificate.",
+    parse: text,
+  },
+  smtpRequireTls: {
+    env: 'KONTOR_SMTP_REQUIRE_TLS',
+    default: 'false',
+    unit: 'true/false',
+    description:
+      'Refuse mail (530) on SMTP connections that did not switch to TLS with STARTTLS; needs KONTOR_SMTP_TLS_CERT and KONTOR_SMTP_TLS_KEY.',
+    parse: bool,
+  },
   inboundMaxAttachments: {
     env: 'KONTOR_INBOUND_MAX_ATTACHMENTS',
     default: '10',
@@ -187,10 +213,7 @@ export const settings = {
     unit: 'true/false',
     description:
       'Deploy the processes that ship with Kontor (workflows/*/*.bpmn and *.dmn) to the embedded engine at start; an unchanged file deploys no new version.',
-    parse: (raw: string) => {
-      const value = oneOf('true', 'false')(raw);
-      return value.ok ? { ok: true as const, value: value.value === 'true' } : value;
-    },
+    parse: bool,
   },
   escalationSla: {
     env: 'KONTOR_ESCALATION_SLA',
@@ -295,6 +318,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KontorConfig {
     if (parsed.ok) values[name] = parsed.value;
     else
       problems.push(`${spec.env}=${JSON.stringify(raw)} is invalid: expected ${parsed.expected}`);
+  }
+  if (Boolean(values.smtpTlsCert) !== Boolean(values.smtpTlsKey)) {
+    problems.push('KONTOR_SMTP_TLS_CERT and KONTOR_SMTP_TLS_KEY go together: set both or neither');
+  }
+  if (values.smtpRequireTls && !values.smtpTlsCert) {
+    problems.push(
+      'KONTOR_SMTP_REQUIRE_TLS=true needs a certificate: set KONTOR_SMTP_TLS_CERT and KONTOR_SMTP_TLS_KEY',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const config = values as Omit<KontorConfig, 'dataDirAbsolute'>;

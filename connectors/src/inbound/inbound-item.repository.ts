@@ -196,16 +196,39 @@ export class InboundItemRepository {
     return rows.map(fromRow);
   }
 
+  /**
+   * Records the delivery; returns the key of the instance that owns the item, which is an
+   * earlier one when that instance already took the item (`takeForInstance`).
+   */
   async markDispatched(
     id: string,
     outcome: { state: 'started' | 'correlated'; processInstanceKey?: string },
-  ): Promise<void> {
-    await this.pool.query(
-      `UPDATE inbound_item SET dispatch_state = $2, process_instance_key = $3,
+  ): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ process_instance_key: string | null }>(
+      `UPDATE inbound_item SET dispatch_state = $2,
+         process_instance_key = COALESCE(process_instance_key, $3),
          dispatch_attempts = dispatch_attempts + 1, dispatch_error = NULL, dispatched_at = now()
-       WHERE id = $1 AND dispatch_state = 'pending'`,
+       WHERE id = $1 AND dispatch_state = 'pending'
+       RETURNING process_instance_key`,
       [id, outcome.state, outcome.processInstanceKey ?? null],
     );
+    return rows[0]?.process_instance_key ?? outcome.processInstanceKey;
+  }
+
+  /**
+   * The first step of an item's process takes the item for its instance. Starting is at least
+   * once (a crash between the start and `markDispatched` starts the item again on retry), so
+   * exactly one instance may work on it: the first to take it, or the one recorded at dispatch.
+   * Returns the owning instance's key; another key than `processInstanceKey` means this
+   * instance is a second start and must stop.
+   */
+  async takeForInstance(id: string, processInstanceKey: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ process_instance_key: string }>(
+      `UPDATE inbound_item SET process_instance_key = COALESCE(process_instance_key, $2)
+       WHERE id = $1 RETURNING process_instance_key`,
+      [id, processInstanceKey],
+    );
+    return rows[0]?.process_instance_key;
   }
 
   async markDispatchFailed(id: string, error: string): Promise<void> {

@@ -233,4 +233,35 @@ describe('dispatch', () => {
       error: null,
     });
   });
+
+  it('leaves the item with the instance that took it first when a start was repeated', async () => {
+    // given an item started twice, as after a crash between the start and its bookkeeping:
+    // the first instance's first step took the item before the retry's start was recorded
+    const storeOnly = new InboundService({
+      items: intake.items,
+      recipients: intake.recipients,
+      store: intake.store,
+      logger: silentLogger(),
+    });
+    const { item } = await storeOnly.receive(anInboundItem({ subject: 'twice' }));
+    expect(await intake.items.takeForInstance(item.id, '2251799813685301')).toBe(
+      '2251799813685301',
+    );
+
+    // when the retried start is recorded, and the second instance's first step asks
+    const dispatcher = new ProcessDispatcher({
+      zeebe: intake.zeebe,
+      items: intake.items,
+      logger: silentLogger(),
+      bpmnProcessId: 'intake-test',
+    });
+    const outcome = await dispatcher.dispatch(item);
+
+    // then the item stays with the first instance, which any other instance's first step is told
+    expect(outcome).toEqual({ state: 'started', processInstanceKey: '2251799813685301' });
+    expect((await intake.items.get(item.id))?.dispatch.processInstanceKey).toBe('2251799813685301');
+    expect(await intake.items.takeForInstance(item.id, '2251799813685999')).toBe(
+      '2251799813685301',
+    );
+  });
 });

@@ -1,9 +1,12 @@
 /**
  * Hands stored inbound items to processes through the Zeebe client: an item that quotes the
  * reference of an earlier item is a follow-up and is published as a message correlated by that
- * reference; any other item starts a new process instance. Delivery is at least once: an item
- * stays `pending` until the engine acknowledged it, and `start()` retries pending items (after
- * a restart, or while no process is deployed yet) until it succeeds.
+ * reference (its message id is the item's, so a repeated publish is refused by the engine); any
+ * other item starts a new process instance. Delivery is at least once: an item stays `pending`
+ * until the engine acknowledged it, and `start()` retries pending items (after a restart, or
+ * while no process is deployed yet) until it succeeds. A start repeated because a crash came
+ * between the engine's answer and the bookkeeping is stopped by the process's first step
+ * (`InboundItemRepository.takeForInstance`): one instance per item works on it.
  *
  *   const dispatcher = new ProcessDispatcher({ zeebe, items, logger, bpmnProcessId: 'duplicate-claim-escalation' });
  *   dispatcher.start();
@@ -79,11 +82,15 @@ export class ProcessDispatcher {
         logger.info({ item: item.reference, to: earlier.reference }, 'inbound item correlated');
         return { state: 'correlated', correlationKey: earlier.reference };
       }
-      const { processInstanceKey } = await zeebe.createProcessInstance({
+      const started = await zeebe.createProcessInstance({
         bpmnProcessId: this.options.bpmnProcessId,
         variables: itemVariables(item) as Variables,
       });
-      await items.markDispatched(item.id, { state: 'started', processInstanceKey });
+      const processInstanceKey =
+        (await items.markDispatched(item.id, {
+          state: 'started',
+          processInstanceKey: started.processInstanceKey,
+        })) ?? started.processInstanceKey;
       await this.options.status?.append(item.id, 'in progress');
       logger.info({ item: item.reference, processInstanceKey }, 'inbound item started a process');
       return { state: 'started', processInstanceKey };

@@ -1,5 +1,6 @@
-// The post and fax channels with real parts: PDFs made by pdfkit, text read by pdf-parse,
-// uploads through Kontor's HTTP server by a signed-in user, and the hot folder on disk.
+// The post and fax channels with real parts: PDFs made by pdfkit, text read by pdf-parse, scans
+// rendered by Debian's Chromium and read by Debian's tesseract, uploads through Kontor's HTTP
+// server by a signed-in user, and the hot folder on disk.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,14 @@ import {
 import { InboundItemRepository } from '../inbound/inbound-item.repository.js';
 import { RecipientsRepository } from '../inbound/recipients.repository.js';
 import { eventually, RECIPIENTS } from '../testing/intake-harness.js';
+import {
+  normalizedText,
+  renderScans,
+  SCANNED_LETTER,
+  type RenderedScans,
+} from '../testing/rendered-scans.js';
 import { pdfWithText, pdfWithoutText, PNG_BYTES } from '../testing/scans.js';
+import { requireTesseract } from '../testing/tesseract.js';
 import { NotAScanError, tesseractOcr, textOfScan } from './scan-text.js';
 
 const LETTER = [
@@ -21,6 +29,10 @@ const LETTER = [
   'Ich wünsche mir ein Fahrrad und ein Buch.',
 ].join('\n');
 
+let rendered: Promise<RenderedScans> | undefined;
+/** rendered once, by the first test that needs it */
+const scansOfTheLetter = () => (rendered ??= renderScans(SCANNED_LETTER.lines));
+
 describe('textOfScan', () => {
   it("reads a PDF's text layer", async () => {
     const scan = await textOfScan(await pdfWithText(LETTER));
@@ -28,12 +40,16 @@ describe('textOfScan', () => {
   });
 
   it('says so when a scan has no readable text and no OCR is there', async () => {
-    expect(await textOfScan(await pdfWithoutText())).toEqual({
+    expect(await textOfScan(await pdfWithoutText(), { ocr: undefined })).toEqual({
       kind: 'pdf',
       method: 'none',
       text: '',
     });
-    expect(await textOfScan(PNG_BYTES)).toEqual({ kind: 'png', method: 'none', text: '' });
+    expect(await textOfScan(PNG_BYTES, { ocr: undefined })).toEqual({
+      kind: 'png',
+      method: 'none',
+      text: '',
+    });
   });
 
   it('refuses what is not a PDF or an image, and a PDF that cannot be read', async () => {
@@ -143,6 +159,36 @@ describe('post and fax in Kontor', () => {
       expect(item?.bodyText).toBe('');
     });
 
+    it('stores a fax that is only an image with its text read by OCR, not marked for transcription', async () => {
+      // given: Kontor found tesseract at its start, as in production
+      await requireTesseract();
+      const { imageOnlyPdf } = await scansOfTheLetter();
+
+      // when
+      const res = await upload(
+        imageOnlyPdf,
+        'recipient=santa-claus&channel=fax&filename=fax-0043.pdf',
+      );
+
+      // then
+      expect(res.status).toBe(201);
+      const { reference, textMethod } = (await res.json()) as {
+        reference: string;
+        textMethod: string;
+      };
+      expect(textMethod).toBe('ocr');
+      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
+      expect(item).toMatchObject({
+        channel: 'fax',
+        recipientId: 'santa-claus',
+        subject: 'Fax fax-0043.pdf',
+        attachments: [{ filename: 'fax-0043.pdf', contentType: 'application/pdf' }],
+      });
+      for (const words of SCANNED_LETTER.words) {
+        expect(normalizedText(item!.bodyText)).toContain(words);
+      }
+    });
+
     it('refuses a file that is not a PDF or an image with 415 and stores nothing', async () => {
       const before = await itemCount();
       const res = await upload(
@@ -216,6 +262,42 @@ describe('post and fax in Kontor', () => {
       );
       expect(await fs.readFile(`${rejected}.reason.txt`, 'utf8')).toMatch(/not a PDF or an image/);
       expect(await fs.readdir(dir)).toEqual([]);
+    });
+
+    it('reads an image from the folder by OCR and stores its text', async () => {
+      // given
+      await requireTesseract();
+      const dir = path.join(hotFolder, 'post', 'christkind');
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, 'wunschzettel.jpg'), (await scansOfTheLetter()).jpeg);
+      const old = new Date(Date.now() - 5_000);
+      await fs.utimes(path.join(dir, 'wunschzettel.jpg'), old, old);
+
+      // then
+      const done = path.join(hotFolder, '.done', 'post', 'christkind', 'wunschzettel.jpg');
+      await eventually(
+        () =>
+          fs.stat(done).then(
+            () => true,
+            () => false,
+          ),
+        15_000,
+      );
+      const { rows } = await kontor.database.pool.query<{ reference: string }>(
+        `SELECT reference FROM inbound_item WHERE subject = 'Letter wunschzettel.jpg'`,
+      );
+      expect(rows).toHaveLength(1);
+      const item = await new InboundItemRepository(kontor.database.pool).byReference(
+        rows[0].reference,
+      );
+      expect(item).toMatchObject({
+        channel: 'post',
+        recipientId: 'christkind',
+        raw: { contentType: 'image/jpeg' },
+      });
+      for (const words of SCANNED_LETTER.words) {
+        expect(normalizedText(item!.bodyText)).toContain(words);
+      }
     });
   });
 });

@@ -90,14 +90,20 @@ export async function textOfScan(
   }
 }
 
-/** OCR with the `tesseract` command (German and English), or undefined when it is not installed. */
+/** Debian: tesseract-ocr-deu, tesseract-ocr-eng */
+const OCR_LANGUAGES = ['deu', 'eng'];
+
+/**
+ * OCR with the `tesseract` command (German and English), or undefined when it is not installed
+ * or lacks either language's data: then every scan would fail instead of going to transcription.
+ */
 export async function tesseractOcr(command = 'tesseract'): Promise<OcrEngine | undefined> {
-  const installed = await run(command, ['--version'], Buffer.alloc(0)).then(
-    () => true,
-    () => false,
+  const languages = await run(command, ['--list-langs'], Buffer.alloc(0)).then(
+    (out) => out.split('\n').map((line) => line.trim()),
+    (): string[] => [],
   );
-  if (!installed) return undefined;
-  return async (image) => run(command, ['stdin', 'stdout', '-l', 'deu+eng'], image);
+  if (!OCR_LANGUAGES.every((language) => languages.includes(language))) return undefined;
+  return async (image) => run(command, ['stdin', 'stdout', '-l', OCR_LANGUAGES.join('+')], image);
 }
 
 function run(command: string, args: string[], input: Buffer): Promise<string> {

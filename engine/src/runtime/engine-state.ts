@@ -167,6 +167,8 @@ export class EngineState {
   private readonly subscriptionIndex = new Map<string, Set<string>>();
   readonly messages = new Map<string, BufferedMessage>();
   private readonly messageIndex = new Map<string, Set<string>>();
+  /** active process instances started by a message with a correlation key: tenant, process, key → instance */
+  private readonly messageStarted = new Map<string, string>();
   private readonly latest = new Map<string, DeployedProcess>();
   private readonly byVersion = new Map<string, DeployedProcess>();
 
@@ -238,10 +240,12 @@ export class EngineState {
       siblings.add(instance.key);
     }
     this.elements.set(instance.key, instance);
+    this.indexMessageStart(instance);
     this.mark('element', instance.key, instance);
   }
 
   removeElement(instance: ElementInstance): void {
+    if (instance.startCorrelationKey) this.messageStarted.delete(messageStartKey(instance));
     this.elements.delete(instance.key);
     this.children.delete(instance.key);
     if (instance.flowScopeKey) this.children.get(instance.flowScopeKey)?.delete(instance.key);
@@ -256,7 +260,19 @@ export class EngineState {
   }
 
   touchElement(instance: ElementInstance): void {
+    this.indexMessageStart(instance);
     this.mark('element', instance.key, instance);
+  }
+
+  /** Whether an active instance of the process was started by a message with this key. */
+  hasMessageStartedInstance(tenantId: string, bpmnProcessId: string, correlationKey: string) {
+    return this.messageStarted.has(`${tenantId}\u0000${bpmnProcessId}\u0000${correlationKey}`);
+  }
+
+  private indexMessageStart(instance: ElementInstance): void {
+    if (instance.startCorrelationKey && !instance.flowScopeKey) {
+      this.messageStarted.set(messageStartKey(instance), instance.key);
+    }
   }
 
   // --- jobs ----------------------------------------------------------------------------------
@@ -486,4 +502,8 @@ export function messageSubscriptionIndex(
   correlationKey: string,
 ): string {
   return `message:${messageIndexKey(tenantId, name, correlationKey)}`;
+}
+
+function messageStartKey(instance: ElementInstance): string {
+  return `${instance.tenantId}\u0000${instance.bpmnProcessId}\u0000${instance.startCorrelationKey}`;
 }

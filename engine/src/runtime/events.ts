@@ -466,7 +466,10 @@ export class Events {
     // message start events: a new instance per process, unless one with this key is still active
     for (const subscription of this.state.subscriptionsAt(`start:${tenantId}\u0000${name}`)) {
       if (correlated.includes(subscription.bpmnProcessId)) continue;
-      if (correlationKey && this.activeStartedWithKey(subscription.bpmnProcessId, correlationKey))
+      if (
+        correlationKey &&
+        this.state.hasMessageStartedInstance(tenantId, subscription.bpmnProcessId, correlationKey)
+      )
         continue;
       correlated.push(subscription.bpmnProcessId);
       this.trigger(subscription, variables);
@@ -487,16 +490,43 @@ export class Events {
     return correlated;
   }
 
-  private activeStartedWithKey(bpmnProcessId: string, correlationKey: string): boolean {
-    for (const instance of this.state.elements.values()) {
-      if (
-        !instance.flowScopeKey &&
-        instance.bpmnProcessId === bpmnProcessId &&
-        instance.startCorrelationKey === correlationKey
-      )
-        return true;
+  /**
+   * A process instance started by a message with a correlation key ended: a message for one of
+   * the process's message start events with that key, buffered while the instance was active,
+   * now starts an instance of the latest version (oldest message first, one instance).
+   */
+  startWithBufferedMessage(ended: ElementInstance): void {
+    const correlationKey = ended.startCorrelationKey;
+    const { bpmnProcessId, tenantId } = ended;
+    if (
+      !correlationKey ||
+      this.state.hasMessageStartedInstance(tenantId, bpmnProcessId, correlationKey)
+    ) {
+      return;
     }
-    return false;
+    const latest = this.state.latestDefinition(tenantId, bpmnProcessId);
+    if (!latest) return;
+    const now = this.execution.batch.now;
+    const candidates = this.state
+      .subscriptionsAt(`process:${latest.processDefinitionKey}`)
+      .filter((s) => s.kind === 'message' && s.messageName !== undefined)
+      .flatMap((subscription) =>
+        this.state
+          .messagesFor(tenantId, subscription.messageName!, correlationKey)
+          .filter((m) => !m.correlatedProcesses.includes(bpmnProcessId) && m.expiresAt > now)
+          .map((message) => ({ subscription, message })),
+      )
+      .sort((a, b) => Number(BigInt(a.message.key) - BigInt(b.message.key)));
+    const first = candidates[0];
+    if (!first) return;
+    first.message.correlatedProcesses.push(bpmnProcessId);
+    this.state.touchMessage(first.message);
+    this.trigger(first.subscription, first.message.variables);
+    const created = this.execution.lastCreatedInstance;
+    if (created) {
+      created.startCorrelationKey = correlationKey;
+      this.state.touchElement(created);
+    }
   }
 
   broadcastSignal(tenantId: string, name: string, variables: Record<string, unknown>): number {

@@ -262,6 +262,9 @@ export class Execution {
       this.hooks.instanceEnded(instance, 'COMPLETED', variables);
       this.endInstanceRow(instance, 'COMPLETED');
       this.later(() => this.completeCallingActivity(instance));
+      if (instance.startCorrelationKey) {
+        this.later(() => this.events.startWithBufferedMessage(instance));
+      }
     }
     this.appendElement(instance, 'ELEMENT_COMPLETED');
     this.state.removeElement(instance);
@@ -325,6 +328,9 @@ export class Execution {
     if (!instance.flowScopeKey) {
       this.hooks.instanceEnded(instance, 'TERMINATED', this.rootVariables(instance));
       this.endInstanceRow(instance, 'TERMINATED');
+      if (instance.startCorrelationKey) {
+        this.later(() => this.events.startWithBufferedMessage(instance));
+      }
     }
     this.appendElement(instance, 'ELEMENT_TERMINATED');
     this.state.removeElement(instance);

@@ -160,6 +160,64 @@ describe('messages', () => {
       harness.engine.createProcessInstance({ bpmnProcessId: 'by-message' }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  it('a message buffered while its correlation key had an active instance starts the next one when it ends', async () => {
+    const xml = bpmn(
+      'per-customer',
+      `<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>${task('answer', 'answer-customer')}<bpmn:endEvent id="e"/>${flow('s', 'answer')}${flow('answer', 'e')}`,
+      message('m', 'customer-wrote'),
+    );
+    await harness.deploy(xml);
+    const publish = (n: number, correlationKey = 'customer-7', timeToLiveMs = 60_000) =>
+      harness.engine.publishMessage({
+        name: 'customer-wrote',
+        correlationKey,
+        timeToLiveMs,
+        variables: { n },
+      });
+    // the first starts an instance; the second and third wait for it (buffered); the fourth has
+    // no time to live and is dropped
+    await publish(1);
+    await publish(2);
+    await publish(3);
+    await publish(4, 'customer-7', 0);
+    expect((await complete('answer-customer')).map((j) => j.variables.n)).toEqual([1]);
+    // the first instance ended: the oldest buffered message starts the next, then the next
+    expect((await complete('answer-customer')).map((j) => j.variables.n)).toEqual([2]);
+    expect((await complete('answer-customer')).map((j) => j.variables.n)).toEqual([3]);
+    expect(await complete('answer-customer')).toEqual([]);
+  });
+
+  it('a buffered message also starts the next instance when the active one is canceled', async () => {
+    const xml = bpmn(
+      'per-order',
+      `<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>${task('ship', 'ship-order')}<bpmn:endEvent id="e"/>${flow('s', 'ship')}${flow('ship', 'e')}`,
+      message('m', 'order-placed'),
+    );
+    await harness.deploy(xml);
+    await harness.engine.publishMessage({
+      name: 'order-placed',
+      correlationKey: 'order-1',
+      timeToLiveMs: 60_000,
+      variables: { n: 1 },
+    });
+    await harness.engine.publishMessage({
+      name: 'order-placed',
+      correlationKey: 'order-1',
+      timeToLiveMs: 60_000,
+      variables: { n: 2 },
+    });
+    const { rows } = await harness.database.pool.query<{ key: string }>(
+      `SELECT process_instance_key::text AS key FROM engine_record
+        WHERE value_type = 'PROCESS_INSTANCE' AND intent = 'ELEMENT_ACTIVATED'
+          AND element_id = 'per-order' ORDER BY position`,
+    );
+    expect(rows).toHaveLength(1);
+
+    await harness.engine.cancelProcessInstance(rows[0].key);
+
+    expect((await complete('ship-order')).map((j) => j.variables.n)).toEqual([2]);
+  });
 });
 
 describe('timers', () => {

@@ -17,7 +17,7 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { api, ApiError } from '../api';
-import { deployDraft, type DeployProblem } from './deploy-draft';
+import { deployDraft, type DeployedVersion, type DeployProblem } from '../deploy-draft';
 import './diagram-markers.css';
 
 interface DiagramCanvas {
@@ -108,18 +108,21 @@ export function ProcessModeler({ draftId, onClose }: { draftId: string; onClose:
     for (const id of marked.current) if (registry.get(id)) canvas.removeMarker(id, 'deploy-error');
     overlays.remove({ type: 'deploy-problem' });
     marked.current = [];
-    const outcome = await deployDraft(saved.id);
+    const outcome = await deployDraft<DeployedVersion>(
+      '/api/deployments',
+      saved.id,
+      (body) => body.processes,
+    );
     if (outcome.ok) {
       setProblems([]);
-      const text = outcome.processes
+      const text = outcome.deployed
         .map((p) => `${p.bpmnProcessId} version ${p.version}`)
         .join(', ');
       setStatus({ kind: 'info', text: `Deployed ${text}` });
       return;
     }
     setProblems(outcome.problems);
-    setStatus({ kind: 'error', text: `Not deployed: ${outcome.problems.length || 1} problem(s)` });
-    if (outcome.problems.length === 0) setProblems([{ elementId: null, message: outcome.message }]);
+    setStatus({ kind: 'error', text: `Not deployed: ${outcome.problems.length} problem(s)` });
     for (const problem of outcome.problems) {
       const element = problem.elementId ? registry.get(problem.elementId) : undefined;
       if (!problem.elementId || !element) continue;

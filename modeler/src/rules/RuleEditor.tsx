@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../api';
 import { DecisionGraph } from './DecisionGraph';
 import { DecisionTableGrid, TYPE_REFS } from './DecisionTableGrid';
-import { deployDecisionDraft, type DecisionProblem } from './deploy-decision-draft';
+import { deployDraft, type DeployedDecisionVersion, type DeployProblem } from '../deploy-draft';
 import { openDmn, saveDmn } from './dmn-file';
 import {
   connect,
@@ -31,7 +31,7 @@ export interface DecisionDraft {
   readonly dmnXml: string;
 }
 
-type Problem = DecisionProblem;
+type Problem = DeployProblem;
 
 const NO_FINDINGS: BenchFindings = { firedRules: new Set(), overlaps: new Map() };
 
@@ -107,12 +107,16 @@ export function RuleEditor({ draftId, onClose }: { draftId: string; onClose: () 
   async function deploy() {
     const saved = await save();
     if (!saved) return;
-    const outcome = await deployDecisionDraft(saved.id);
+    const outcome = await deployDraft<DeployedDecisionVersion>(
+      '/api/decision-deployments',
+      saved.id,
+      (body) => body.decisions,
+    );
     if (outcome.ok) {
       setProblems([]);
       setStatus({
         kind: 'info',
-        text: `Deployed ${outcome.decisions.map((d) => `${d.decisionId} version ${d.version}`).join(', ')}`,
+        text: `Deployed ${outcome.deployed.map((d) => `${d.decisionId} version ${d.version}`).join(', ')}`,
       });
     } else {
       setProblems(outcome.problems);

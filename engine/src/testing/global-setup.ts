@@ -6,10 +6,15 @@
  * With TEST_DATABASE_URL (a role allowed to CREATE DATABASE) it uses that server.
  * Either way it prepares a template database with every migration applied, from which
  * `createTestDatabase()` clones each test file's own database in milliseconds.
+ *
+ * First it brings the builds up to date (`scripts/build.mjs`, quick when nothing changed): the
+ * browser tests load the built web app, so they test the current sources, never a stale bundle.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createLogger } from '../logging/logger.js';
@@ -18,7 +23,15 @@ import { Migrator } from '../state/migrator.js';
 import { freePort } from './free-port.js';
 import { TEMPLATE_DATABASE } from './test-database.js';
 
+const buildScript = fileURLToPath(new URL('../../../scripts/build.mjs', import.meta.url));
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const build = spawnSync(process.execPath, [buildScript], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    throw new Error(
+      `Building before the tests failed (node scripts/build.mjs, exit ${build.status})`,
+    );
+  }
   let serverUrl = process.env.TEST_DATABASE_URL;
   let server: EmbeddedPostgres | undefined;
   let dir: string | undefined;

@@ -129,84 +129,55 @@ describe('messages', () => {
     expect(intents.at(-1)).toBe('PROCESS_INSTANCE ELEMENT_COMPLETED cancelable');
   });
 
-  it('a message start event starts one instance per correlation key at a time', async () => {
-    const xml = bpmn(
-      'by-message',
-      `<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>${task('handle', 'handle-letter')}<bpmn:endEvent id="e"/>${flow('s', 'handle')}${flow('handle', 'e')}`,
-      message('m', 'letter-arrived'),
+  /** Deploys a process that a message starts and a job of `jobType` then waits in. */
+  async function deployMessageStarted(id: string, messageName: string, jobType: string) {
+    await harness.deploy(
+      bpmn(
+        id,
+        `<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>${task('work', jobType)}<bpmn:endEvent id="e"/>${flow('s', 'work')}${flow('work', 'e')}`,
+        message('m', messageName),
+      ),
     );
-    await harness.deploy(xml);
-    await harness.engine.publishMessage({
-      name: 'letter-arrived',
-      correlationKey: 'customer-1',
-      timeToLiveMs: 0,
-      variables: { n: 1 },
-    });
-    await harness.engine.publishMessage({
-      name: 'letter-arrived',
-      correlationKey: 'customer-1',
-      timeToLiveMs: 0,
-      variables: { n: 2 },
-    });
-    await harness.engine.publishMessage({
-      name: 'letter-arrived',
-      correlationKey: 'customer-2',
-      timeToLiveMs: 0,
-      variables: { n: 3 },
-    });
-    const jobs = await complete('handle-letter');
-    expect(jobs.map((j) => j.variables.n).sort()).toEqual([1, 3]);
+    return (n: number, correlationKey: string, timeToLiveMs: number) =>
+      harness.engine.publishMessage({
+        name: messageName,
+        correlationKey,
+        timeToLiveMs,
+        variables: { n },
+      });
+  }
+  const completedNs = async (type: string) => (await complete(type)).map((j) => j.variables.n);
+
+  it('a message start event starts one instance per correlation key at a time', async () => {
+    const publish = await deployMessageStarted('by-message', 'letter-arrived', 'handle-letter');
+    await publish(1, 'customer-1', 0);
+    await publish(2, 'customer-1', 0);
+    await publish(3, 'customer-2', 0);
+    expect((await completedNs('handle-letter')).sort()).toEqual([1, 3]);
     await expect(
       harness.engine.createProcessInstance({ bpmnProcessId: 'by-message' }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('a message buffered while its correlation key had an active instance starts the next one when it ends', async () => {
-    const xml = bpmn(
-      'per-customer',
-      `<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>${task('answer', 'answer-customer')}<bpmn:endEvent id="e"/>${flow('s', 'answer')}${flow('answer', 'e')}`,
-      message('m', 'customer-wrote'),
-    );
-    await harness.deploy(xml);
-    const publish = (n: number, correlationKey = 'customer-7', timeToLiveMs = 60_000) =>
-      harness.engine.publishMessage({
-        name: 'customer-wrote',
-        correlationKey,
-        timeToLiveMs,
-        variables: { n },
-      });
+    const publish = await deployMessageStarted('per-customer', 'customer-wrote', 'answer');
     // the first starts an instance; the second and third wait for it (buffered); the fourth has
     // no time to live and is dropped
-    await publish(1);
-    await publish(2);
-    await publish(3);
+    await publish(1, 'customer-7', 60_000);
+    await publish(2, 'customer-7', 60_000);
+    await publish(3, 'customer-7', 60_000);
     await publish(4, 'customer-7', 0);
-    expect((await complete('answer-customer')).map((j) => j.variables.n)).toEqual([1]);
+    expect(await completedNs('answer')).toEqual([1]);
     // the first instance ended: the oldest buffered message starts the next, then the next
-    expect((await complete('answer-customer')).map((j) => j.variables.n)).toEqual([2]);
-    expect((await complete('answer-customer')).map((j) => j.variables.n)).toEqual([3]);
-    expect(await complete('answer-customer')).toEqual([]);
+    expect(await completedNs('answer')).toEqual([2]);
+    expect(await completedNs('answer')).toEqual([3]);
+    expect(await completedNs('answer')).toEqual([]);
   });
 
   it('a buffered message also starts the next instance when the active one is canceled', async () => {
-    const xml = bpmn(
-      'per-order',
-      `<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>${task('ship', 'ship-order')}<bpmn:endEvent id="e"/>${flow('s', 'ship')}${flow('ship', 'e')}`,
-      message('m', 'order-placed'),
-    );
-    await harness.deploy(xml);
-    await harness.engine.publishMessage({
-      name: 'order-placed',
-      correlationKey: 'order-1',
-      timeToLiveMs: 60_000,
-      variables: { n: 1 },
-    });
-    await harness.engine.publishMessage({
-      name: 'order-placed',
-      correlationKey: 'order-1',
-      timeToLiveMs: 60_000,
-      variables: { n: 2 },
-    });
+    const publish = await deployMessageStarted('per-order', 'order-placed', 'ship-order');
+    await publish(1, 'order-1', 60_000);
+    await publish(2, 'order-1', 60_000);
     const { rows } = await harness.database.pool.query<{ key: string }>(
       `SELECT process_instance_key::text AS key FROM engine_record
         WHERE value_type = 'PROCESS_INSTANCE' AND intent = 'ELEMENT_ACTIVATED'
@@ -216,7 +187,7 @@ describe('messages', () => {
 
     await harness.engine.cancelProcessInstance(rows[0].key);
 
-    expect((await complete('ship-order')).map((j) => j.variables.n)).toEqual([2]);
+    expect(await completedNs('ship-order')).toEqual([2]);
   });
 });
 

@@ -170,3 +170,60 @@ describe('compiled expressions', () => {
     else expect(value).toEqual(expected);
   });
 });
+
+describe('built-ins that feelin gets wrong', () => {
+  const scope = { from: date('2011-12-22'), to: date('2013-08-24') };
+
+  it.each([
+    ['years and months duration(date("2011-12-22"), date("2013-08-24"))', 'P1Y8M'],
+    ['years and months duration(date("2013-08-24"), date("2011-12-22"))', '-P1Y8M'],
+    ['years and months duration(from: date("2016-01-21"), to: date("2015-01-21"))', '-P1Y'],
+    ['years and months duration(date("2016-01-01"), date("2016-01-01"))', 'P0M'],
+    ['years and months duration(date("2011-01-31"), date("2011-02-28"))', 'P0M'],
+    [
+      'years and months duration(date and time("2014-12-31T23:59:59"), date and time("2016-12-31T00:00:01"))',
+      'P2Y',
+    ],
+    [
+      'years and months duration(date("2013-08-24"), date and time("2017-12-15T00:59:59"))',
+      'P4Y3M',
+    ],
+    ['years and months duration(from, to)', 'P1Y8M'],
+  ])('%s is %s: whole years and months, the days dropped', (text, expected) => {
+    // when
+    const outcome = compileExpression(text)(scope);
+
+    // then
+    expect(outcome).toEqual({ ok: true, value: duration(expected) });
+  });
+
+  it.each([
+    'years and months duration(null, date("2016-01-01"))',
+    'years and months duration("2011-12-22", date("2016-01-01"))',
+    'years and months duration(date("2016-01-01"))',
+  ])('%s is null', (text) => {
+    expect(compileExpression(text)({})).toEqual({ ok: true, value: null });
+  });
+
+  it('corrects the built-in in unary tests too', () => {
+    // given
+    const cell = 'string(years and months duration(date("2011-12-22"), ?)) = "P1Y8M"';
+
+    // when
+    const outcome = compileUnaryTests(cell)(date('2013-08-24'), {});
+
+    // then
+    expect(outcome).toEqual({ ok: true, value: true });
+  });
+
+  it('leaves a variable of the same name in charge', () => {
+    // given
+    const own = { 'years and months duration': (from: unknown, to: unknown) => [from, to] };
+
+    // when
+    const outcome = compileExpression('years and months duration(1, 2)')(own);
+
+    // then
+    expect(outcome).toEqual({ ok: true, value: [1, 2] });
+  });
+});

@@ -10,7 +10,9 @@
  *   compileExpression('customer.age')({ customer: { age: 21 } }); // { ok: true, value: 21 }
  *
  * feelin (8.x) has no public way to evaluate a tree parsed earlier, so the text that takes the
- * fallback is still parsed by feelin on each call; compiled closures are kept per text.
+ * fallback is still parsed by feelin on each call; compiled closures are kept per text. The one
+ * departure from feelin's results: where a feelin built-in differs from FEEL, the fallback puts
+ * its correction (`builtinCorrections`) beneath the scope, and feelin calls that instead.
  */
 import {
   FeelDate,
@@ -22,6 +24,7 @@ import {
   toFeel,
   unaryTest,
 } from 'feelin';
+import { builtinCorrections } from '../feel/builtin-corrections.js';
 import type { Outcome } from './feel-values.js';
 
 type Scope = Record<string, unknown>;
@@ -41,7 +44,8 @@ const FAILURES = new Set(['NO_FUNCTION_FOUND']);
 /** Evaluates FEEL text with feelin, parsing it; the fallback for shapes compiled below. */
 function interpretExpression(text: string, context: Scope): Outcome<unknown> {
   try {
-    const { value, warnings } = evaluate(text, context);
+    // feelin copies the whole context on every call, so one more shallow copy costs little
+    const { value, warnings } = evaluate(text, { ...builtinCorrections, ...context });
     const failure = warnings.find((warning) => FAILURES.has(warning.type));
     if (failure) return { ok: false, message: `'${text}' failed: ${failure.message}` };
     // FEEL numbers have no NaN or infinity: arithmetic that yields them has no value
@@ -55,7 +59,11 @@ function interpretExpression(text: string, context: Scope): Outcome<unknown> {
 /** Runs unary tests with feelin, parsing them; the fallback for shapes compiled below. */
 function interpretUnaryTests(text: string, value: unknown, context: Scope): Outcome<boolean> {
   try {
-    const { value: matched, warnings } = unaryTest(text, { ...context, '?': value });
+    const { value: matched, warnings } = unaryTest(text, {
+      ...builtinCorrections,
+      ...context,
+      '?': value,
+    });
     const failure = warnings.find((warning) => FAILURES.has(warning.type));
     if (failure) return { ok: false, message: `'${text}' failed: ${failure.message}` };
     return matched === true ? MATCH : NO_MATCH;

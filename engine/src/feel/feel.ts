@@ -7,10 +7,12 @@
  *   if (!result.ok) raiseIncident(result.message);
  *
  * feelin provides the FEEL language; the Camunda extension functions it lacks (listed by
- * `@camunda/feel-builtins`) are added here so that expressions written for Camunda 8 evaluate.
+ * `@camunda/feel-builtins`) are added here so that expressions written for Camunda 8 evaluate,
+ * and the built-ins it gets wrong are replaced by their corrections (builtin-corrections).
  */
 import { randomUUID } from 'node:crypto';
 import { evaluate, parseExpression } from 'feelin';
+import { builtinCorrections } from './builtin-corrections.js';
 
 export type FeelResult =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
@@ -61,6 +63,9 @@ const camundaExtensions: FeelContext = {
       : null,
 };
 
+/** What every expression sees beneath its variables, which win over it. */
+const functions: FeelContext = { ...builtinCorrections, ...camundaExtensions };
+
 /** True when the value is a FEEL expression in Zeebe's notation (leading `=`). */
 export function isExpression(value: string): boolean {
   return value.trimStart().startsWith('=');
@@ -76,7 +81,7 @@ export function checkExpression(value: string): string | undefined {
   const body = expressionBody(value);
   if (body.trim() === '') return 'the expression is empty after "="';
   try {
-    const tree = parseExpression(body, camundaExtensions, undefined);
+    const tree = parseExpression(body, functions, undefined);
     let problem: string | undefined;
     tree.iterate({
       enter(node) {
@@ -99,7 +104,7 @@ export function evaluateExpression(value: string, variables: FeelContext): FeelR
   if (!isExpression(value)) return { ok: true, value };
   const body = expressionBody(value);
   try {
-    const result = evaluate(body, { ...camundaExtensions, ...variables });
+    const result = evaluate(body, { ...functions, ...variables });
     const failure = result.warnings.find(
       (warning) =>
         warning.type === 'FUNCTION_INVOCATION_FAILURE' || warning.type === 'NO_FUNCTION_FOUND',

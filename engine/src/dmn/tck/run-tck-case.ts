@@ -1,9 +1,10 @@
 /**
  * Runs one TCK test case against a compiled model through the library's public API and says
  * whether every result node matches. Numbers compare with a relative tolerance of 1e-9 (FEEL
- * numbers are decimals; feelin computes in binary floating point), everything else with FEEL
- * equality; a node whose expected result is an error passes when the evaluation fails or
- * returns null.
+ * numbers are decimals; feelin computes in binary floating point), durations by kind and exact
+ * length (feelin's duration equality is too lenient for a test: it compares durations over 180
+ * days in months), everything else with FEEL equality; a node whose expected result is an error
+ * passes when the evaluation fails or returns null.
  */
 import { FeelDate, FeelDateTime, FeelDuration, FeelTime } from 'feelin';
 import type { CompiledDmn } from '../dmn-model.js';
@@ -71,11 +72,13 @@ export function tckValuesMatch(actual: unknown, expected: unknown): boolean {
       expected.every((item, index) => tckValuesMatch(actual[index], item))
     );
   }
+  if (expected instanceof FeelDuration) {
+    return actual instanceof FeelDuration && sameDuration(actual, expected);
+  }
   if (
     expected instanceof FeelDate ||
     expected instanceof FeelTime ||
-    expected instanceof FeelDateTime ||
-    expected instanceof FeelDuration
+    expected instanceof FeelDateTime
   ) {
     return (
       actual !== null &&
@@ -93,4 +96,33 @@ export function tckValuesMatch(actual: unknown, expected: unknown): boolean {
     );
   }
   return actual === expected;
+}
+
+/**
+ * Durations are equal when they are of one kind and of one length: years-and-months in months,
+ * days-and-time in nanoseconds, counted exactly. A part outside its kind counts too, so
+ * `P1Y8M` is not `P1Y8M2D` (feelin's duration equality says it is), nor `PT9H` `PT10H`.
+ */
+function sameDuration(actual: FeelDuration, expected: FeelDuration): boolean {
+  if (actual.yearsMonths !== expected.yearsMonths) return false;
+  const [a, e] = [actual.unwrap(), expected.unwrap()];
+  return months(a) === months(e) && nanoseconds(a) === nanoseconds(e);
+}
+
+type TemporalDuration = ReturnType<FeelDuration['unwrap']>;
+
+function months(d: TemporalDuration): number {
+  return d.years * 12 + d.months;
+}
+
+function nanoseconds(d: TemporalDuration): bigint {
+  const seconds =
+    ((BigInt(d.weeks * 7 + d.days) * 24n + BigInt(d.hours)) * 60n + BigInt(d.minutes)) * 60n +
+    BigInt(d.seconds);
+  return (
+    seconds * 1_000_000_000n +
+    BigInt(d.milliseconds) * 1_000_000n +
+    BigInt(d.microseconds) * 1_000n +
+    BigInt(d.nanoseconds)
+  );
 }

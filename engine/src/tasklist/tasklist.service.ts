@@ -6,7 +6,10 @@
  * after its form values passed the form's JSON Schema and only by the person who holds it; two
  * completions of one task never both reach the engine. A task whose job is gone from the engine
  * (its instance was canceled, a boundary event interrupted it) is marked canceled when someone
- * acts on it. Outcomes are values (`TaskOutcome`), not exceptions.
+ * acts on it, and without anyone acting by the lease check: every few seconds the tasklist
+ * renews the job leases of the open tasks checked longest ago (Zeebe's UpdateJobTimeout, which
+ * any gateway answers), and a job the engine no longer has cancels its task. Outcomes are
+ * values (`TaskOutcome`), not exceptions.
  *
  *   const tasklist = startTasklist({ pool, logger, zeebeAddress: 'grpc://127.0.0.1:26500', credentials: {} });
  *   await tasklist.claim('2251799813685290', user);
@@ -40,7 +43,20 @@ export interface TasklistOptions {
   readonly pollIntervalMs?: number;
   /** @default `schemas/forms` */
   readonly formsDir?: string;
+  /** the lease check of open tasks (see the header); `false`: none */
+  readonly leaseCheck?: Partial<LeaseCheck> | false;
 }
+
+export interface LeaseCheck {
+  /** pause between two checks. @default 10000 (ms) */
+  readonly intervalMs: number;
+  /** a task is checked again once this long passed since its last check. @default 60000 (ms) */
+  readonly recheckAfterMs: number;
+  /** tasks checked per round at most. @default 50 */
+  readonly batch: number;
+}
+
+const DEFAULT_LEASE_CHECK: LeaseCheck = { intervalMs: 10_000, recheckAfterMs: 60_000, batch: 50 };
 
 /** What came of a caseworker's action on a task. */
 export type TaskOutcome =
@@ -86,13 +102,19 @@ export class Tasklist {
   readonly tasks: UserTaskRepository;
   readonly forms: FormSchemas;
   private readonly intake: TaskIntakeWorker;
+  private readonly leaseCheck: LeaseCheck | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseChecking: Promise<unknown> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly pool: Pool,
     private readonly client: Zeebe.ZeebeGrpcClient,
     private readonly logger: Logger,
-    options: Pick<TasklistOptions, 'jobTimeoutMs' | 'pollIntervalMs' | 'formsDir'>,
+    options: Pick<TasklistOptions, 'jobTimeoutMs' | 'pollIntervalMs' | 'formsDir' | 'leaseCheck'>,
   ) {
+    this.leaseCheck =
+      options.leaseCheck === false ? undefined : { ...DEFAULT_LEASE_CHECK, ...options.leaseCheck };
     this.tasks = new UserTaskRepository(pool);
     this.forms = new FormSchemas(options.formsDir, new FormVersionsRepository(pool));
     this.intake = new TaskIntakeWorker({
@@ -107,6 +129,49 @@ export class Tasklist {
 
   start(): void {
     this.intake.start();
+    const check = this.leaseCheck;
+    if (!check) return;
+    const schedule = () => {
+      if (this.stopped) return;
+      this.leaseTimer = setTimeout(() => {
+        this.leaseChecking = this.checkLeases()
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'task lease check failed'))
+          .finally(schedule);
+      }, check.intervalMs);
+      this.leaseTimer.unref();
+    };
+    schedule();
+  }
+
+  /**
+   * Renews the job leases of the open tasks checked longest ago; a job the engine no longer
+   * has cancels its task. Returns the keys of the tasks canceled.
+   */
+  async checkLeases(options: Partial<LeaseCheck> = {}): Promise<string[]> {
+    const { recheckAfterMs, batch } = { ...DEFAULT_LEASE_CHECK, ...this.leaseCheck, ...options };
+    const leaseMs = this.intake.leaseMs;
+    const canceled: string[] = [];
+    for (const jobKey of await this.tasks.unrenewedSince(
+      Date.now() - recheckAfterMs,
+      leaseMs,
+      batch,
+    )) {
+      if (this.stopped) break;
+      try {
+        await this.client.updateJobTimeout({ jobKey, timeout: leaseMs });
+        await this.tasks.renewLease(jobKey, Date.now() + leaseMs);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        if (await this.cancelOpen(jobKey)) canceled.push(jobKey);
+      }
+    }
+    if (canceled.length > 0) {
+      this.logger.info(
+        { tasks: canceled },
+        'user tasks canceled: their jobs are gone from the engine',
+      );
+    }
+    return canceled;
   }
 
   async claim(jobKey: string, user: User): Promise<TaskOutcome> {
@@ -226,13 +291,25 @@ export class Tasklist {
 
   /** Stops taking tasks and closes the client; returns within a few milliseconds when idle. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.leaseTimer);
+    await this.leaseChecking;
     await this.intake.stop();
     await this.client.close(1000).catch(() => undefined);
   }
 
   private async gone(jobKey: string): Promise<TaskOutcome> {
-    await this.tasks.withLockedTask(jobKey, (_task, finish) => finish.canceled());
+    await this.cancelOpen(jobKey);
     return goneOutcome(jobKey);
+  }
+
+  /** Marks a task canceled unless it was completed meanwhile (its job is gone either way). */
+  private cancelOpen(jobKey: string): Promise<boolean> {
+    return this.tasks.withLockedTask(jobKey, async (task, finish) => {
+      if (task?.state !== 'open') return false;
+      await finish.canceled();
+      return true;
+    });
   }
 }
 

@@ -314,6 +314,20 @@ export class UserTaskRepository {
     return rows[0] && toTask(rows[0]);
   }
 
+  /**
+   * Open tasks whose job lease was last renewed before `renewedBefore` (ms), given that a
+   * renewal sets the deadline `leaseMs` ahead: the longest unchecked first, at most `limit`.
+   */
+  async unrenewedSince(renewedBefore: number, leaseMs: number, limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ job_key: string }>(
+      `SELECT job_key FROM user_task
+        WHERE state = 'open' AND (job_deadline IS NULL OR job_deadline < $1)
+        ORDER BY job_deadline NULLS FIRST, job_key LIMIT $2`,
+      [new Date(renewedBefore + leaseMs).toISOString(), limit],
+    );
+    return rows.map((r) => r.job_key);
+  }
+
   async renewLease(jobKey: string, deadline: number): Promise<void> {
     await this.pool.query('UPDATE user_task SET job_deadline = $2 WHERE job_key = $1', [
       jobKey,

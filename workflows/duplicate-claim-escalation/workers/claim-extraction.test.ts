@@ -21,6 +21,19 @@ describe('extractClaim', () => {
     });
   });
 
+  it('ends a name from the text at the first word that is not capitalised', () => {
+    const { claim } = extractClaim({
+      sender: {},
+      bodyText:
+        'Anna Müller\nHauptstraße 12\n80331 München\nich heiße Anna Müller und bin am 04.05.2017 geboren.\nIch wünsche mir:\n- Rollschuhe',
+    });
+    expect(claim.claimantName).toBe('Anna Müller');
+    expect(
+      extractClaim({ sender: {}, bodyText: 'I am 7. My name is Tom van Dijk and I like trains.' })
+        .claim.claimantName,
+    ).toBe('Tom van Dijk');
+  });
+
   it('reads the name from the text and the wishes from a sentence when there is no list', () => {
     const { claim, complete } = extractClaim({
       sender: { email: 'kid@example.org' },

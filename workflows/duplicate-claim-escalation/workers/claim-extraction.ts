@@ -33,10 +33,20 @@ export interface Extraction {
 
 const NAME_WORD = "[\\p{Lu}][\\p{L}'-]+";
 const NAME = `${NAME_WORD}(?:\\s+(?:(?:van|de|der|den|von|du|le|la)\\s+)?${NAME_WORD})+`;
-const NAME_PHRASES = new RegExp(
-  `(?:ich hei(?:ß|ss)e|mein name ist|my name is|i am|je m'appelle|ik heet|me llamo)\\s+(${NAME})`,
-  'iu',
-);
+// The phrase in any case, the name after it capitalised: under the `i` flag \p{Lu} would take
+// "und bin am" in "ich heiße Anna Müller und bin am …" for more of the name.
+const NAME_PHRASES =
+  /\b(?:ich hei(?:ß|ss)e|mein name ist|my name is|i am|je m'appelle|ik heet|me llamo)\s+/giu;
+const NAME_AT_START = new RegExp(`^${NAME}`, 'u');
+
+function nameInText(body: string): string | undefined {
+  for (const phrase of body.matchAll(NAME_PHRASES)) {
+    const name = NAME_AT_START.exec(body.slice(phrase.index + phrase[0].length))?.[0];
+    if (name) return name;
+  }
+  return undefined;
+}
+
 const STREET_LINE = /^(?:[\p{L}.' -]+?\s\d+\s?[a-z]?|\d+\s[\p{L}.' -]+)$/u;
 // Dutch (1017 GC) and British (SW1A 1AA) codes before the plain German, Austrian, Swiss ones
 const POSTAL_LINE =
@@ -105,7 +115,7 @@ function itemsOf(body: string): string[] {
 
 export function extractClaim(item: ItemForExtraction): Extraction {
   const body = item.bodyText.replace(/\r\n/g, '\n');
-  const claimantName = item.sender.name?.trim() || NAME_PHRASES.exec(body)?.[1];
+  const claimantName = item.sender.name?.trim() || nameInText(body);
   const fromSender = item.sender.address ? addressOf(item.sender.address.split('\n')) : {};
   const fromLines = addressOf(body.split('\n').map((l) => l.trim()));
   const address =

@@ -187,6 +187,10 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
       zeebe: workflowsZeebe,
       pool: database.pool,
       smtpRelay: relay && { host: relay.hostname, port: Number(relay.port), from: config.mailFrom },
+      faxGatewayDomain: config.faxGatewayDomain,
+      letterOutbox: config.letterOutboxAbsolute,
+      // answer letters and faxes are kept beside the inbound documents, content-addressed
+      contentStore: connectors.store,
       escalationSla: config.escalationSla,
       publicUrl: config.publicUrl,
     });

@@ -3,11 +3,17 @@
 // Santa Claus, the process started for each through Kontor's Zeebe gateway, the claim extracted
 // and registered, the similarity check finding the first claim across recipients and
 // channels, the escalation decided, and the answers received by an SMTP sink this test runs.
+// Then the same child by post and by fax: a merge into the first claim with the answer letter
+// in the letter outbox, a rejection faxed through the fax gateway (after the incident of a
+// missing gateway), and a fax nobody can answer, handed to the office.
 // User tasks are taken as Zeebe user-task jobs (io.camunda.zeebe:userTask), as a tasklist does.
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Zeebe } from '@camunda8/sdk';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
+import { PDFParse } from 'pdf-parse';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,9 +25,16 @@ import {
   startIntakeHarness,
   type IntakeHarness,
 } from '../../connectors/src/testing/intake-harness.js';
+import { ItemStatus } from '../../connectors/src/inbound/item-status.js';
+import { ScanIntake } from '../../connectors/src/post/scan-intake.js';
+import { pdfWithText } from '../../connectors/src/testing/scans.js';
 import { submissionToItem } from '../../connectors/src/web/web-intake-form.js';
 import { silentLogger } from '../../engine/src/logging/logger.js';
-import { startDuplicateClaimWorkers } from './workers/duplicate-claim.workers.js';
+import { ClaimsRepository } from './similarity/claims.repository.js';
+import {
+  startDuplicateClaimWorkers,
+  type DuplicateClaimWorkersOptions,
+} from './workers/duplicate-claim.workers.js';
 
 const BPMN = new URL('./duplicate-claim-escalation.bpmn', import.meta.url);
 
@@ -32,6 +45,7 @@ let intake: IntakeHarness;
 let smtp: SmtpConnector;
 let sink: { server: SMTPServer; port: number; mails: ParsedMail[] };
 let workers: { close(): Promise<void> };
+let outbox: string;
 const taken: UserTaskJob[] = [];
 
 async function startSink(): Promise<typeof sink> {
@@ -54,12 +68,15 @@ async function startSink(): Promise<typeof sink> {
   return { server, port: (server.server.address() as { port: number }).port, mails };
 }
 
-const startWorkers = (escalationSla?: string) =>
+const startWorkers = (options: Partial<DuplicateClaimWorkersOptions> = {}) =>
   startDuplicateClaimWorkers({
     zeebe: intake.zeebe,
     pool: intake.gateway.database.pool,
     smtpRelay: { host: '127.0.0.1', port: sink.port, from: 'intake@kontor.example' },
-    escalationSla,
+    faxGatewayDomain: 'fax.example',
+    letterOutbox: outbox,
+    contentStore: intake.store,
+    ...options,
   });
 
 beforeAll(async () => {
@@ -76,6 +93,7 @@ beforeAll(async () => {
     logger: silentLogger(),
   });
   sink = await startSink();
+  outbox = await fs.mkdtemp(path.join(os.tmpdir(), 'kontor-letter-outbox-'));
   workers = startWorkers();
 }, 60_000);
 afterAll(async () => {
@@ -83,6 +101,7 @@ afterAll(async () => {
   await smtp?.close();
   await new Promise<void>((resolve) => (sink ? sink.server.close(() => resolve()) : resolve()));
   await intake?.stop();
+  if (outbox) await fs.rm(outbox, { recursive: true, force: true });
 });
 
 /** The user task of `elementId` in the instance, taken as a job (the others stay taken too). */
@@ -111,6 +130,43 @@ async function instanceOf(reference: string): Promise<string> {
   });
   return item.dispatch.processInstanceKey!;
 }
+
+const pdfText = async (pdf: Buffer) => {
+  const parser = new PDFParse({ data: new Uint8Array(pdf) });
+  try {
+    return (await parser.getText()).text.replace(/\s+/g, ' ');
+  } finally {
+    await parser.destroy();
+  }
+};
+
+/** The steps of an item's status history, as `status (detail)`. */
+const history = async (reference: string) =>
+  (await new ItemStatus(intake.gateway.database.pool).history(reference))!.events.map((e) =>
+    e.detail === null ? e.status : `${e.status} (${e.detail})`,
+  );
+
+const claimOf = async (itemReference: string) => {
+  const item = await intake.items.byReference(itemReference);
+  const { rows } = await intake.gateway.database.pool.query<{ id: string }>(
+    'SELECT id FROM claim WHERE inbound_item_id = $1',
+    [item!.id],
+  );
+  return (await new ClaimsRepository(intake.gateway.database.pool).get(rows[0].id))!;
+};
+
+/** Waits for the instance's first incident and returns it. */
+const incidentOf = (processInstanceKey: string) =>
+  eventually(async () => {
+    const records = await intake.gateway.records(processInstanceKey);
+    return records.find((r) => r.valueType === 'INCIDENT' && r.intent === 'CREATED');
+  }, 15_000);
+
+const ended = (processInstanceKey: string) =>
+  eventually(async () => {
+    const records = await intake.gateway.records(processInstanceKey);
+    return records.some((r) => r.intent === 'ELEMENT_COMPLETED' && r.elementId === 'claim-handled');
+  }, 15_000);
 
 const mailTo = (address: string, count: number) =>
   eventually(async () => {
@@ -172,6 +228,8 @@ describe('duplicate-claim escalation', () => {
     // then the child gets an answer by e-mail, with the reference
     const [answer] = await mailTo('anna@example.org', 1);
     expect(answer.subject).toBe(`Re: Mein Wunschzettel [${firstReference}]`);
+    expect(answer.inReplyTo).toBe(sent.messageId);
+    expect(answer.references).toBe(sent.messageId);
     expect(answer.text).toContain('wir haben deinen Wunschzettel erhalten');
     expect(answer.from?.text).toBe('intake@kontor.example');
   });
@@ -236,16 +294,225 @@ describe('duplicate-claim escalation', () => {
     const answer = mails[1];
     expect(answer.subject).toBe(`Re: Web form: Anna Mueller [${item.reference}]`);
     expect(answer.text).toContain('schon an eine andere Stelle geschickt');
-    const records = await intake.gateway.records(instance);
-    expect(
-      records.some((r) => r.intent === 'ELEMENT_COMPLETED' && r.elementId === 'claim-handled'),
-    ).toBe(true);
+    expect(answer.inReplyTo).toBeUndefined();
+    expect(await ended(instance)).toBe(true);
+
+    // and the claim is rejected, which its status history tells
+    expect((await claimOf(item.reference)).status).toBe('rejected');
+    expect((await history(item.reference)).slice(-2)).toEqual([
+      'decided (reject)',
+      'answered (reject (e-mail to anna@example.org))',
+    ]);
+  });
+
+  let letterReference: string;
+
+  it('merges a posted duplicate into the first claim and answers with a letter in the outbox', async () => {
+    // given the first claim, as the office handled it
+    const first = await new ClaimsRepository(intake.gateway.database.pool).byReference(
+      firstClaimReference,
+    );
+
+    // when the same child posts the list again, with roller skates on it, to Sinterklaas
+    const scans = new ScanIntake({ intake: intake.service });
+    const { item } = await scans.receive({
+      recipientId: 'sinterklaas',
+      channel: 'post',
+      filename: 'brief.pdf',
+      content: await pdfWithText(
+        [
+          'Anna Müller',
+          'Hauptstraße 12',
+          '80331 München',
+          '',
+          'Lieber Sinterklaas,',
+          'ich heiße Anna Müller und bin am 04.05.2017 geboren.',
+          'Ich wünsche mir:',
+          '- ein rotes Fahrrad',
+          '- Rollschuhe',
+          '- ein Puppenhaus',
+        ].join('\n'),
+      ),
+    });
+    letterReference = item.reference;
+    const instance = await instanceOf(item.reference);
+
+    // then the escalation decides to merge it into the first claim
+    const task = await userTask(instance, 'decide-duplicate');
+    const similarity = task.variables.similarity as { matches: { reference: string }[] };
+    expect(similarity.matches[0].reference).toBe(firstClaimReference);
+    await intake.zeebe.completeJob({ jobKey: task.key, variables: { decision: 'merge' } });
+    expect(await ended(instance)).toBe(true);
+
+    // then the first claim keeps its reference and gains the new wish, and the posted claim is merged into it
+    const posted = await claimOf(item.reference);
+    expect(posted).toMatchObject({ status: 'merged', mergedIntoId: first!.id });
+    expect((await claimOf(firstReference)).items).toEqual([
+      'ein rotes Fahrrad',
+      'einen Malkasten',
+      'ein Puppenhaus',
+      'Rollschuhe',
+    ]);
+    const { rows: merges } = await intake.gateway.database.pool.query(
+      'SELECT surviving_claim_id, items_added, process_instance_key::text FROM claim_merge WHERE merged_claim_id = $1',
+      [posted.id],
+    );
+    expect(merges).toEqual([
+      {
+        surviving_claim_id: first!.id,
+        items_added: ['Rollschuhe'],
+        process_instance_key: instance,
+      },
+    ]);
+
+    // and the answer letter lies in the outbox, addressed to the child, with reference and decision
+    const [file] = await fs.readdir(outbox);
+    expect(file).toMatch(new RegExp(`^${item.reference}-letter-[0-9a-f]{12}\\.pdf$`));
+    const letter = await fs.readFile(path.join(outbox, file));
+    const text = await pdfText(letter);
+    expect(text).toContain('Anna Müller Hauptstraße 12 80331 München');
+    expect(text).toContain(`Deine Vorgangsnummer: ${item.reference}`);
+    expect(text).toContain('wir haben beide zusammengeführt');
+    expect(text).toContain(`Beide findest du jetzt unter ${firstClaimReference}`);
+    const token = await new ItemStatus(intake.gateway.database.pool).tokenFor(item.reference);
+    expect(text).toContain(token);
+    // stored content-addressed as the item's outbound document
+    const { rows: documents } = await intake.gateway.database.pool.query(
+      `SELECT kind, sha256, state, handed_to FROM outbound_document
+        WHERE inbound_item_id = (SELECT id FROM inbound_item WHERE reference = $1)`,
+      [item.reference],
+    );
+    expect(documents).toEqual([
+      {
+        kind: 'letter',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        state: 'handed-over',
+        handed_to: path.join(outbox, file),
+      },
+    ]);
+    expect((await intake.store.get(documents[0].sha256)).equals(letter)).toBe(true);
+
+    // and both items' histories tell what happened
+    expect((await history(item.reference)).slice(-3)).toEqual([
+      'decided (merge)',
+      `merged (into ${firstClaimReference} (christkind); wishes added: Rollschuhe)`,
+      `letter prepared for dispatch (merge; to Anna Müller, Hauptstraße 12, 80331 München; ${file})`,
+    ]);
+    expect((await history(firstReference)).at(-1)).toBe(
+      `later claim merged in (${posted.reference} (sinterklaas by post); wishes added: Rollschuhe)`,
+    );
+  });
+
+  it('faxes the answer to a fax claim through the fax gateway, once the missing gateway is configured', async () => {
+    // given workers that know no fax gateway
+    await workers.close();
+    workers = startWorkers({ faxGatewayDomain: undefined });
+
+    // when the child faxes the list to Santa Claus
+    const scans = new ScanIntake({ intake: intake.service });
+    const { item } = await scans.receive({
+      recipientId: 'santa-claus',
+      channel: 'fax',
+      filename: 'fax-0001.pdf',
+      content: await pdfWithText(
+        [
+          'Fax von: +49 89 7654321',
+          'Lieber Weihnachtsmann,',
+          'ich heiße Anna Müller und bin am 04.05.2017 geboren.',
+          'Ich wünsche mir:',
+          '- Rollschuhe',
+          '- ein Puppenhaus',
+        ].join('\n'),
+      ),
+    });
+    const instance = await instanceOf(item.reference);
+
+    // then the similarity check points to the first claim, and not to the merged posted one
+    const task = await userTask(instance, 'decide-duplicate');
+    const similarity = task.variables.similarity as {
+      matches: { reference: string; viaReference: string | null }[];
+    };
+    const posted = await claimOf(letterReference);
+    expect(similarity.matches[0].reference).toBe(firstClaimReference);
+    expect(similarity.matches.map((m) => m.reference)).not.toContain(posted.reference);
+
+    // when the escalation rejects it
+    await intake.zeebe.completeJob({ jobKey: task.key, variables: { decision: 'reject' } });
+
+    // then the answer fails with an incident that names the missing setting
+    const incident = await incidentOf(instance);
+    expect(incident.value.errorMessage).toBe(
+      'Cannot fax the answer to +49 89 7654321: no fax gateway is configured (KONTOR_FAX_GATEWAY_DOMAIN)',
+    );
+
+    // when the gateway is configured and the incident resolved
+    await workers.close();
+    workers = startWorkers();
+    await intake.zeebe.updateJobRetries({ jobKey: String(incident.value.jobKey), retries: 1 });
+    await intake.zeebe.resolveIncident({ incidentKey: String(incident.key) });
+
+    // then the gateway gets a mail for the fax number with the answer as PDF
+    const [fax] = await mailTo('49897654321@fax.example', 1);
+    expect(fax.attachments).toHaveLength(1);
+    expect(fax.attachments[0].contentType).toBe('application/pdf');
+    const text = await pdfText(fax.attachments[0].content);
+    expect(text).toContain(`Deine Vorgangsnummer: ${item.reference}`);
+    expect(text).toContain('diesen Wunschzettel hast du schon an eine andere Stelle geschickt');
+    expect(await ended(instance)).toBe(true);
+    expect((await history(item.reference)).at(-1)).toBe(
+      'answered (reject (fax to +49 89 7654321))',
+    );
+  });
+
+  it('hands a fax with neither fax number nor address to the office to answer by hand', async () => {
+    // when another child faxes a list without number or address
+    const scans = new ScanIntake({ intake: intake.service });
+    const { item } = await scans.receive({
+      recipientId: 'christkind',
+      channel: 'fax',
+      filename: 'fax-0002.pdf',
+      content: await pdfWithText(
+        [
+          'Liebes Christkind,',
+          'ich heiße Max Schulz und bin am 01.02.2016 geboren.',
+          'Ich wünsche mir:',
+          '- einen Kran',
+          '- einen Bagger',
+        ].join('\n'),
+      ),
+    });
+    const instance = await instanceOf(item.reference);
+    const work = await userTask(instance, 'work-claim');
+    await intake.zeebe.completeJob({ jobKey: work.key, variables: { handled: true } });
+
+    // then no answer is pretended: the history says so and the office gets the task
+    const byHand = await userTask(instance, 'answer-by-hand');
+    expect(JSON.stringify(byHand.customHeaders)).toContain('office-christkind');
+    expect(byHand.variables).toMatchObject({
+      answerProblem: 'neither a fax number nor a postal address is known',
+      answerText: expect.stringContaining('Hallo Max Schulz'),
+    });
+    expect((await history(item.reference)).at(-1)).toBe(
+      'not answered (accepted: neither a fax number nor a postal address is known; the office answers by hand)',
+    );
+
+    // when the office has called the parents
+    await intake.zeebe.completeJob({
+      jobKey: byHand.key,
+      variables: { answeredHow: 'Eltern angerufen' },
+    });
+
+    // then
+    expect(await ended(instance)).toBe(true);
+    expect((await history(item.reference)).at(-1)).toBe(
+      'answered (accepted (by hand: Eltern angerufen))',
+    );
   });
 
   it('hands an escalation nobody decided within its SLA to the next level', async () => {
     // given workers that give the escalation group one second
     await workers.close();
-    workers = startWorkers('PT1S');
+    workers = startWorkers({ escalationSla: 'PT1S' });
 
     // when the child sends the list a third time, to Sinterklaas
     const { item } = await intake.service.receive(

@@ -1,6 +1,7 @@
 // The process inside a whole Kontor: KONTOR_SMTP_PORT takes the mail, Kontor's own workers
 // (started by startKontor) extract, register and check the claim, Kontor's tasklist takes the
-// office task, and the answer leaves through KONTOR_SMTP_RELAY_URL to an SMTP sink.
+// office task, and the answer leaves through KONTOR_SMTP_RELAY_URL to an SMTP sink; an
+// escalation decides "merge" in the tasklist, and the merge records who decided.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -246,4 +247,124 @@ describe('duplicate-claim escalation in Kontor', () => {
     }[];
     expect(list.map((c) => c.reference)).toEqual([christkindClaim.reference]);
   });
+
+  it('merges the escalated web claim through the tasklist, records who decided, and answers on the status page', async () => {
+    // given the web claim of the test above, waiting for the escalation, and Knecht Ruprecht
+    const task = await eventually(async () => {
+      const { rows } = await kontor.database.pool.query<{
+        job_key: string;
+        process_instance_key: string;
+      }>(
+        `SELECT job_key::text, process_instance_key::text FROM user_task
+          WHERE element_id = 'decide-duplicate' AND state = 'open'`,
+      );
+      return rows[0];
+    }, 20_000);
+    const users = new UsersRepository(kontor.database.pool);
+    await users.create({
+      username: 'ruprecht',
+      password: 'naughty or nice',
+      roles: ['caseworker'],
+      candidateGroups: ['escalation'],
+    });
+    const login = await fetch(`${kontor.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ruprecht', password: 'naughty or nice' }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const post = (path: string, body: unknown) =>
+      fetch(`${kontor.url}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    // when he claims the decision and merges
+    expect((await post(`/api/tasks/${task.job_key}/claim`, {})).status).toBe(200);
+    const completed = await post(`/api/tasks/${task.job_key}/complete`, {
+      variables: { decision: 'merge', decisionNote: 'Same list, same child' },
+    });
+    expect(completed.status).toBe(200);
+
+    // then the web claim is merged into the mailed one, by him, in this process instance
+    const merge = await eventually(async () => {
+      const { rows } = await kontor.database.pool.query<{
+        merged: string;
+        surviving: string;
+        merged_by: string;
+        process_instance_key: string;
+      }>(
+        `SELECT merged.reference AS merged, surviving.reference AS surviving, m.merged_by,
+                m.process_instance_key::text
+           FROM claim_merge m JOIN claim merged ON merged.id = m.merged_claim_id
+           JOIN claim surviving ON surviving.id = m.surviving_claim_id`,
+      );
+      return rows[0];
+    }, 20_000);
+    expect(merge).toMatchObject({
+      merged_by: 'ruprecht',
+      process_instance_key: task.process_instance_key,
+    });
+    const { rows: decided } = await kontor.database.pool.query(
+      'SELECT decision, decided_by, note FROM claim_decision',
+    );
+    expect(decided).toEqual([
+      { decision: 'merge', decided_by: 'ruprecht', note: 'Same list, same child' },
+    ]);
+
+    // and the case files show it, to the central team
+    const central = await fetch(`${kontor.url}/api/case-files/${merge.merged}`, {
+      headers: { cookie: await signInCentral() },
+    });
+    const file = (await central.json()) as {
+      claims: {
+        claim: { reference: string; status: string };
+        mergedInto?: { reference: string; by: string };
+        mergedClaims: { reference: string | null; by: string | null }[];
+        steps: { status: string; detail: string | null }[];
+      }[];
+    };
+    expect(file.claims.map((c) => [c.claim.reference, c.claim.status])).toEqual([
+      [merge.merged, 'merged'],
+      [merge.surviving, 'open'],
+    ]);
+    expect(file.claims[0].mergedInto).toMatchObject({ reference: merge.surviving, by: 'ruprecht' });
+    expect(file.claims[1].mergedClaims).toEqual([
+      expect.objectContaining({ reference: merge.merged, by: 'ruprecht' }),
+    ]);
+
+    // and the child, who gave no e-mail address, finds the answer on the status page
+    const steps = await eventually(async () => {
+      const { rows } = await kontor.database.pool.query<{ status: string; detail: string }>(
+        `SELECT e.status, e.detail FROM inbound_status_event e
+           JOIN claim c ON c.inbound_item_id = e.inbound_item_id
+          WHERE c.reference = $1 ORDER BY e.id`,
+        [merge.merged],
+      );
+      return rows.at(-1)?.status === 'answered' && rows;
+    }, 20_000);
+    expect(steps.slice(-4)).toEqual([
+      { status: 'with the escalation team', detail: expect.stringContaining(merge.surviving) },
+      { status: 'decided', detail: 'merge' },
+      { status: 'merged', detail: expect.stringContaining(`into ${merge.surviving}`) },
+      { status: 'answered', detail: 'merge (on the status page)' },
+    ]);
+    expect(mails).toHaveLength(1);
+  });
 });
+
+async function signInCentral(): Promise<string> {
+  await new UsersRepository(kontor.database.pool).create({
+    username: 'central-merge',
+    password: 'case files all day',
+    roles: ['auditor'],
+    candidateGroups: [],
+  });
+  const login = await fetch(`${kontor.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'central-merge', password: 'case files all day' }),
+  });
+  return login.headers.get('set-cookie')!.split(';')[0];
+}

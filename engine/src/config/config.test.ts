@@ -55,6 +55,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('puts the letter outbox into the data directory unless KONTOR_LETTER_OUTBOX names one', () => {
+    expect(loadConfig({ KONTOR_DATA_DIR: '/var/lib/kontor' }).letterOutboxAbsolute).toBe(
+      '/var/lib/kontor/letter-outbox',
+    );
+    expect(
+      loadConfig({ KONTOR_DATA_DIR: '/var/lib/kontor', KONTOR_LETTER_OUTBOX: '/srv/print/in' })
+        .letterOutboxAbsolute,
+    ).toBe('/srv/print/in');
+  });
+
+  it('wants a mail domain for the fax gateway', () => {
+    expect(loadConfig({ KONTOR_FAX_GATEWAY_DOMAIN: 'Fax.Example.com' }).faxGatewayDomain).toBe(
+      'fax.example.com',
+    );
+    expect(() => loadConfig({ KONTOR_FAX_GATEWAY_DOMAIN: 'smtp://fax.example' })).toThrow(
+      /KONTOR_FAX_GATEWAY_DOMAIN="smtp:\/\/fax.example" is invalid: expected a mail domain such as fax.example.com/,
+    );
+  });
+
   it('rejects ports out of range and pool sizes below one', () => {
     expect(() => loadConfig({ KONTOR_GATEWAY_PORT: '70000' })).toThrow(/KONTOR_GATEWAY_PORT/);
     expect(() => loadConfig({ KONTOR_DATABASE_POOL_SIZE: '0' })).toThrow(

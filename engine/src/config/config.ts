@@ -78,6 +78,11 @@ const smtpUrl = (raw: string) =>
     ? { ok: true as const, value: raw.trim() }
     : { ok: false as const, expected: 'an SMTP relay address such as smtp://mail.example:25' };
 
+const domain = (raw: string) =>
+  /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i.test(raw.trim())
+    ? { ok: true as const, value: raw.trim().toLowerCase() }
+    : { ok: false as const, expected: 'a mail domain such as fax.example.com' };
+
 const isoDuration = (raw: string) =>
   /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(raw.trim())
     ? { ok: true as const, value: raw.trim() }
@@ -193,6 +198,20 @@ export const settings = {
       'SMTP relay that answers to claimants go out through, as smtp://host:port. Unset: answers by e-mail fail with an incident that says so.',
     parse: smtpUrl,
   },
+  faxGatewayDomain: {
+    env: 'KONTOR_FAX_GATEWAY_DOMAIN',
+    unit: 'domain',
+    description:
+      "Domain of the e-mail-to-fax gateway that answers to fax claims go through: a mail to the fax number's digits at this domain (e.g. 49891234567@fax.example) with the PDF attached, sent through KONTOR_SMTP_RELAY_URL. Unset: answers by fax fail with an incident that says so.",
+    parse: domain,
+  },
+  letterOutbox: {
+    env: 'KONTOR_LETTER_OUTBOX',
+    unit: 'path',
+    description:
+      'Folder that answer letters (PDF, one file each) are put into for printing and dispatch. Unset: letter-outbox in KONTOR_DATA_DIR.',
+    parse: text,
+  },
   publicUrl: {
     env: 'KONTOR_PUBLIC_URL',
     unit: 'URL',
@@ -294,6 +313,8 @@ export type KontorConfig = {
 } & {
   /** `dataDir` resolved against the working directory. */
   readonly dataDirAbsolute: string;
+  /** `letterOutbox` resolved against the working directory, `<dataDir>/letter-outbox` when not set. */
+  readonly letterOutboxAbsolute: string;
 };
 
 /** Thrown by `loadConfig` when one or more settings are invalid; the message lists them all. */
@@ -328,8 +349,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KontorConfig {
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = values as Omit<KontorConfig, 'dataDirAbsolute'>;
-  return { ...config, dataDirAbsolute: path.resolve(config.dataDir) };
+  const config = values as Omit<KontorConfig, 'dataDirAbsolute' | 'letterOutboxAbsolute'>;
+  return {
+    ...config,
+    dataDirAbsolute: path.resolve(config.dataDir),
+    letterOutboxAbsolute: path.resolve(
+      config.letterOutbox ?? path.join(config.dataDir, 'letter-outbox'),
+    ),
+  };
 }
 
 /** The configuration table as Markdown, for the README and `kontor config`. */

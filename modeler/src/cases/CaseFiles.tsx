@@ -1,8 +1,9 @@
 /**
  * Case files for case workers (`#/cases`, `#/cases/<claim reference>`): the latest claims the
  * user may see, and per claim the claimant's case file — every claim the similarity check takes
- * for the same person, across channels and recipients, with each item's steps. An office sees
- * its recipients' claims only; the server decides what is shown.
+ * for the same person, across channels and recipients, with each item's steps, the escalation's
+ * decision, merges (into which claim; which claims went into this one) and the letters and faxes
+ * sent. An office sees its recipients' claims only; the server decides what is shown.
  */
 import { useEffect, useState } from 'react';
 import { api } from '../api';
@@ -19,6 +20,14 @@ interface Claim {
   readonly postalCode?: string;
   readonly city?: string;
   readonly items: string[];
+  readonly status: 'open' | 'rejected' | 'merged';
+}
+
+interface Merge {
+  readonly itemsAdded: string[];
+  readonly by: string | null;
+  readonly at: string;
+  readonly processInstanceKey: string;
 }
 
 interface CaseFile {
@@ -26,11 +35,28 @@ interface CaseFile {
   readonly hiddenClaims: number;
   readonly claims: {
     claim: Claim;
-    match?: { score: number; material: boolean; reasons: string[] };
+    match?: { score: number; material: boolean; reasons: string[]; via?: string };
+    decision?: { decision: string; by: string | null; at: string; note: string | null };
+    mergedInto?: Merge & { reference: string; recipientId: string };
+    mergedClaims: (Merge & {
+      reference: string | null;
+      recipientId: string | null;
+      channel: string;
+    })[];
+    documents: {
+      kind: 'letter' | 'fax';
+      filename: string;
+      destination: string;
+      state: 'rendered' | 'handed-over';
+      handedTo: string | null;
+      at: string;
+    }[];
     item?: { reference: string; channel: string; subject: string | null; receivedAt: string };
     steps: { at: string; status: string; detail: string | null }[];
   }[];
 }
+
+const wishes = (items: string[]) => (items.length > 0 ? items.join(', ') : 'no new wishes');
 
 export function CaseFilesSection({ reference }: { reference?: string }) {
   return reference ? <CaseFileView key={reference} reference={reference} /> : <CaseList />;
@@ -57,6 +83,7 @@ function CaseList() {
               <th>Claimant</th>
               <th>Recipient</th>
               <th>Channel</th>
+              <th>Status</th>
               <th>Wishes</th>
             </tr>
           </thead>
@@ -75,6 +102,7 @@ function CaseList() {
                 <td>{c.claimantName}</td>
                 <td>{c.recipientId}</td>
                 <td>{c.channel}</td>
+                <td>{c.status}</td>
                 <td>{c.items.join(', ')}</td>
               </tr>
             ))}
@@ -113,40 +141,104 @@ function CaseFileView({ reference }: { reference: string }) {
               central team).
             </p>
           )}
-          {file.claims.map(({ claim, match, item, steps }) => (
-            <article key={claim.reference} className="case-claim" data-testid="case-claim">
-              <h3>
-                {claim.reference} — {claim.recipientId} by {item?.channel ?? claim.channel}
-                {match && (
-                  <span className={match.material ? 'badge duplicate' : 'badge'}>
-                    {match.material ? 'duplicate claim' : 'same claimant'} ·{' '}
-                    {Math.round(match.score * 100)} %
-                  </span>
-                )}
-              </h3>
-              <p>
-                {claim.claimantName}
-                {claim.birthDate ? `, born ${claim.birthDate}` : ''}
-                {claim.street ? `, ${claim.street}` : ''}
-                {claim.postalCode ? `, ${claim.postalCode} ${claim.city ?? ''}` : ''}
-              </p>
-              <p>Wishes: {claim.items.join(', ')}</p>
-              {match && <p className="hint">Why: {match.reasons.join('; ')}</p>}
-              {item && (
-                <p className="hint">
-                  Item {item.reference}, received {new Date(item.receivedAt).toLocaleString()}
+          {file.claims.map(
+            ({ claim, match, decision, mergedInto, mergedClaims, documents, item, steps }) => (
+              <article key={claim.reference} className="case-claim" data-testid="case-claim">
+                <h3>
+                  {claim.reference} — {claim.recipientId} by {item?.channel ?? claim.channel}
+                  {claim.status !== 'open' && (
+                    <span className="badge" data-testid="claim-status">
+                      {claim.status}
+                    </span>
+                  )}
+                  {match && (
+                    <span className={match.material ? 'badge duplicate' : 'badge'}>
+                      {match.material ? 'duplicate claim' : 'same claimant'} ·{' '}
+                      {Math.round(match.score * 100)} %
+                    </span>
+                  )}
+                </h3>
+                <p>
+                  {claim.claimantName}
+                  {claim.birthDate ? `, born ${claim.birthDate}` : ''}
+                  {claim.street ? `, ${claim.street}` : ''}
+                  {claim.postalCode ? `, ${claim.postalCode} ${claim.city ?? ''}` : ''}
                 </p>
-              )}
-              <ol className="case-steps">
-                {steps.map((s, i) => (
-                  <li key={i}>
-                    {new Date(s.at).toLocaleString()} — {s.status}
-                    {s.detail ? ` (${s.detail})` : ''}
-                  </li>
-                ))}
-              </ol>
-            </article>
-          ))}
+                <p>Wishes: {claim.items.join(', ')}</p>
+                {match && <p className="hint">Why: {match.reasons.join('; ')}</p>}
+                {decision && (
+                  <p data-testid="claim-decision">
+                    Decided: {decision.decision} by {decision.by ?? 'the escalation team'},{' '}
+                    {new Date(decision.at).toLocaleString()}
+                    {decision.note ? ` — ${decision.note}` : ''}
+                  </p>
+                )}
+                {mergedInto && (
+                  <p data-testid="merged-into">
+                    Merged into{' '}
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => navigate('cases', mergedInto.reference)}
+                    >
+                      {mergedInto.reference}
+                    </button>{' '}
+                    ({mergedInto.recipientId}) by {mergedInto.by ?? 'the escalation team'},{' '}
+                    {new Date(mergedInto.at).toLocaleString()}, process instance{' '}
+                    {mergedInto.processInstanceKey}; added: {wishes(mergedInto.itemsAdded)}
+                  </p>
+                )}
+                {mergedClaims.length > 0 && (
+                  <div data-testid="merged-claims">
+                    Merged into this claim:
+                    <ul>
+                      {mergedClaims.map((m, i) => (
+                        <li key={i}>
+                          {m.reference ?? 'a claim at another recipient'}
+                          {m.recipientId
+                            ? ` (${m.recipientId} by ${m.channel})`
+                            : ` (by ${m.channel})`}{' '}
+                          — added: {wishes(m.itemsAdded)}; by {m.by ?? 'the escalation team'},{' '}
+                          {new Date(m.at).toLocaleString()}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
+                {documents.length > 0 && (
+                  <div data-testid="claim-documents">
+                    Sent:
+                    <ul>
+                      {documents.map((d) => (
+                        <li key={d.filename}>
+                          {d.kind === 'letter' ? 'Letter' : 'Fax'} {d.filename} to{' '}
+                          {d.destination.replace(/\n/g, ', ')} —{' '}
+                          {d.state === 'handed-over'
+                            ? d.kind === 'letter'
+                              ? 'in the letter outbox'
+                              : `sent through ${d.handedTo}`
+                            : 'prepared'}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
+                {item && (
+                  <p className="hint">
+                    Item {item.reference}, received {new Date(item.receivedAt).toLocaleString()}
+                  </p>
+                )}
+                <ol className="case-steps">
+                  {steps.map((s, i) => (
+                    <li key={i}>
+                      {new Date(s.at).toLocaleString()} — {s.status}
+                      {s.detail ? ` (${s.detail})` : ''}
+                    </li>
+                  ))}
+                </ol>
+              </article>
+            ),
+          )}
         </>
       )}
     </section>

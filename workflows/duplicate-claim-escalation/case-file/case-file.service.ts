@@ -4,8 +4,15 @@
  * with its inbound item and the steps it went through (received, checked, with the office or
  * the escalation team, decided, answered).
  *
+ * What the escalation did shows with each claim: its decision (reject, merge, allow, by whom,
+ * when); a merged claim says which claim it was merged into, and the surviving claim lists the
+ * claims merged into it with the wishes each added (a merged claim is no separate claim of the
+ * claimant any more: the similarity check reports the claim that stands for it). Letters and
+ * faxes sent for a claim's item are listed with where they went.
+ *
  * Who sees what: the central team (admin, auditor) and the escalation groups see every claim;
- * an office sees the claims of its recipients only, and learns how many others exist elsewhere.
+ * an office sees the claims of its recipients only, and learns how many others exist elsewhere
+ * (a claim merged in from another recipient shows its wishes, not its reference).
  *
  *   const files = new CaseFiles(pool);
  *   const outcome = await files.get('CL-7K3Q-9XPA', user);
@@ -14,6 +21,7 @@ import type pg from 'pg';
 import type { Claim } from '../similarity/claim.js';
 import { ClaimsRepository } from '../similarity/claims.repository.js';
 import { SimilarityCheck } from '../similarity/similarity-check.js';
+import { ClaimDecisions, type EscalationDecision } from '../workers/claim-decisions.service.js';
 
 export interface Viewer {
   readonly roles: readonly string[];
@@ -27,7 +35,44 @@ export interface CaseFileEntry {
     readonly score: number;
     readonly material: boolean;
     readonly reasons: string[];
+    /** the merged claim that matched, which this claim stands for */
+    readonly via?: string;
   };
+  readonly decision?: {
+    readonly decision: EscalationDecision;
+    readonly by: string | null;
+    readonly at: string;
+    readonly note: string | null;
+  };
+  /** for a merged claim: where it went */
+  readonly mergedInto?: {
+    readonly reference: string;
+    readonly recipientId: string;
+    readonly itemsAdded: string[];
+    readonly by: string | null;
+    readonly at: string;
+    readonly processInstanceKey: string;
+  };
+  /** for a surviving claim: the claims merged into it; reference null at a recipient the viewer may not see */
+  readonly mergedClaims: {
+    readonly reference: string | null;
+    readonly recipientId: string | null;
+    readonly channel: string;
+    readonly itemsAdded: string[];
+    readonly by: string | null;
+    readonly at: string;
+    readonly processInstanceKey: string;
+  }[];
+  /** letters and faxes sent for the claim's item */
+  readonly documents: {
+    readonly kind: 'letter' | 'fax';
+    readonly filename: string;
+    readonly sha256: string;
+    readonly destination: string;
+    readonly state: 'rendered' | 'handed-over';
+    readonly handedTo: string | null;
+    readonly at: string;
+  }[];
   readonly item?: {
     readonly reference: string;
     readonly channel: string;
@@ -57,10 +102,12 @@ export const ESCALATION_GROUPS = ['escalation', 'escalation-lead'];
 export class CaseFiles {
   private readonly claims: ClaimsRepository;
   private readonly check: SimilarityCheck;
+  private readonly decisions: ClaimDecisions;
 
   constructor(private readonly pool: pg.Pool) {
     this.claims = new ClaimsRepository(pool);
     this.check = new SimilarityCheck(pool);
+    this.decisions = new ClaimDecisions(pool);
   }
 
   /** The recipients whose claims `viewer` may see; undefined: all. */
@@ -94,10 +141,15 @@ export class CaseFiles {
     const { matches } = await this.check.run(claim, { excludeId: claim.id });
     const related = matches.filter((m) => !visible || visible.has(m.claim.recipientId));
     const entries = [
-      await this.entry(claim),
+      await this.entry(claim, visible),
       ...(await Promise.all(
         related.map((m) =>
-          this.entry(m.claim, { score: m.score, material: m.material, reasons: m.reasons }),
+          this.entry(m.claim, visible, {
+            score: m.score,
+            material: m.material,
+            reasons: m.reasons,
+            ...(m.via ? { via: m.via.reference } : {}),
+          }),
         ),
       )),
     ];
@@ -123,8 +175,55 @@ export class CaseFiles {
     return claims.filter((c): c is Claim => c !== undefined);
   }
 
-  private async entry(claim: Claim, match?: CaseFileEntry['match']): Promise<CaseFileEntry> {
-    if (!claim.inboundItemId) return { claim, ...(match ? { match } : {}), steps: [] };
+  private async entry(
+    claim: Claim,
+    visible: Set<string> | undefined,
+    match?: CaseFileEntry['match'],
+  ): Promise<CaseFileEntry> {
+    const [decision, merge, merges] = await Promise.all([
+      this.decisions.decisionOf(claim.id),
+      claim.status === 'merged' ? this.decisions.mergeOf(claim.id) : undefined,
+      this.decisions.mergedInto(claim.id),
+    ]);
+    const escalation = {
+      ...(decision
+        ? {
+            decision: {
+              decision: decision.decision,
+              by: decision.decidedBy,
+              at: decision.decidedAt.toISOString(),
+              note: decision.note,
+            },
+          }
+        : {}),
+      ...(merge
+        ? {
+            mergedInto: {
+              reference: merge.survivingReference,
+              recipientId: merge.survivingRecipientId,
+              itemsAdded: merge.itemsAdded,
+              by: merge.mergedBy,
+              at: merge.mergedAt.toISOString(),
+              processInstanceKey: merge.processInstanceKey,
+            },
+          }
+        : {}),
+      mergedClaims: merges.map((m) => {
+        const seen = !visible || visible.has(m.mergedRecipientId);
+        return {
+          reference: seen ? m.mergedReference : null,
+          recipientId: seen ? m.mergedRecipientId : null,
+          channel: m.mergedChannel,
+          itemsAdded: m.itemsAdded,
+          by: m.mergedBy,
+          at: m.mergedAt.toISOString(),
+          processInstanceKey: m.processInstanceKey,
+        };
+      }),
+    };
+    if (!claim.inboundItemId) {
+      return { claim, ...(match ? { match } : {}), ...escalation, documents: [], steps: [] };
+    }
     const { rows: items } = await this.pool.query<{
       reference: string;
       channel: string;
@@ -141,9 +240,32 @@ export class CaseFiles {
       'SELECT at, status, detail FROM inbound_status_event WHERE inbound_item_id = $1 ORDER BY id',
       [claim.inboundItemId],
     );
+    const { rows: documents } = await this.pool.query<{
+      kind: 'letter' | 'fax';
+      filename: string;
+      sha256: string;
+      destination: string;
+      state: 'rendered' | 'handed-over';
+      handed_to: string | null;
+      created_at: Date;
+    }>(
+      `SELECT kind, filename, sha256, destination, state, handed_to, created_at
+         FROM outbound_document WHERE inbound_item_id = $1 ORDER BY created_at, id`,
+      [claim.inboundItemId],
+    );
     return {
       claim,
       ...(match ? { match } : {}),
+      ...escalation,
+      documents: documents.map((d) => ({
+        kind: d.kind,
+        filename: d.filename,
+        sha256: d.sha256,
+        destination: d.destination,
+        state: d.state,
+        handedTo: d.handed_to,
+        at: d.created_at.toISOString(),
+      })),
       ...(items[0]
         ? {
             item: {

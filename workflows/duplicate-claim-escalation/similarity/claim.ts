@@ -20,9 +20,18 @@ export interface NewClaim {
   readonly submittedAt?: Date;
 }
 
+/**
+ * open: a claim of its own; rejected: the escalation decided an earlier claim stands; merged:
+ * its wishes went into the earlier claim it duplicates (`mergedIntoId`), which stands for it.
+ */
+export type ClaimStatus = 'open' | 'rejected' | 'merged';
+
 export interface Claim extends NewClaim {
   readonly id: string;
   readonly reference: string;
+  readonly status: ClaimStatus;
+  /** the claim this one was merged into, when `status` is 'merged' */
+  readonly mergedIntoId?: string;
 }
 
 export interface ClaimKeys {

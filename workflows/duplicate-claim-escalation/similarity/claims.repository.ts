@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
-import { claimKeys, type Claim, type NewClaim } from './claim.js';
+import { claimKeys, type Claim, type ClaimStatus, type NewClaim } from './claim.js';
 
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const block = () => Array.from({ length: 4 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
@@ -31,12 +31,14 @@ export interface ClaimRow {
   postal_key: string | null;
   item_keys: string[];
   submitted_at: Date;
+  status: ClaimStatus;
+  merged_into: string | null;
 }
 
 /** Columns in the order `COPY claim (...)` and `INSERT` use them. */
 export const CLAIM_COLUMNS = `id, reference, inbound_item_id, recipient_id, channel, claimant_name,
   birth_date::text AS birth_date, street, postal_code, city, items, name_key, address_key,
-  postal_key, item_keys, submitted_at`;
+  postal_key, item_keys, submitted_at, status, merged_into`;
 
 export function claimFromRow(row: ClaimRow): Claim {
   return {
@@ -52,6 +54,8 @@ export function claimFromRow(row: ClaimRow): Claim {
     items: row.items,
     ...(row.inbound_item_id ? { inboundItemId: row.inbound_item_id } : {}),
     submittedAt: row.submitted_at,
+    status: row.status,
+    ...(row.merged_into ? { mergedIntoId: row.merged_into } : {}),
   };
 }
 

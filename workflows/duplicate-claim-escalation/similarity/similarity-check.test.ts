@@ -19,7 +19,8 @@ beforeAll(async () => {
   check = new SimilarityCheck(db.pool);
 });
 afterAll(() => db?.drop());
-beforeEach(() => db.pool.query('TRUNCATE claim'));
+// with the decisions and merges that refer to claims
+beforeEach(() => db.pool.query('TRUNCATE claim CASCADE'));
 
 /** Anna Müller's wish list to the Christkind; override what the test is about. */
 const aClaim = (overrides: Partial<NewClaim> = {}): NewClaim => ({
@@ -200,5 +201,23 @@ describe('leaves look-alikes alone', () => {
 
     // then
     expect(result.matches).toEqual([]);
+  });
+
+  it('puts the claim that stands first: open before rejected, the earlier of equal matches', async () => {
+    // given the same list three times: the first rejected, the second and third open
+    const rejected = await claims.insert(aClaim({ submittedAt: new Date('2026-12-01T08:00:00Z') }));
+    await db.pool.query(`UPDATE claim SET status = 'rejected' WHERE id = $1`, [rejected.id]);
+    const earlier = await claims.insert(aClaim({ submittedAt: new Date('2026-12-02T08:00:00Z') }));
+    const later = await claims.insert(aClaim({ submittedAt: new Date('2026-12-03T08:00:00Z') }));
+
+    // when
+    const result = await check.run(aClaim({ recipientId: 'sinterklaas' }));
+
+    // then
+    expect(result.matches.map((m) => [m.claim.id, m.claim.status])).toEqual([
+      [earlier.id, 'open'],
+      [later.id, 'open'],
+      [rejected.id, 'rejected'],
+    ]);
   });
 });

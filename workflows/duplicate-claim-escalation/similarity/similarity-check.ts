@@ -12,6 +12,11 @@
  * A sibling at the same address fails on the first name, a namesake elsewhere on birth date or
  * address; the same person with other wishes is reported, but not as material.
  *
+ * A merged claim is no claim of its own any more: a match on it is reported as its surviving
+ * claim (the one it was merged into, `via` the merged one), once, and never as the probe itself.
+ * Open claims come before rejected ones, and of equal matches the earlier claim comes first, so
+ * that `matches[0]` is the claim that stands.
+ *
  *   const check = new SimilarityCheck(pool);
  *   const result = await check.run(claim, { excludeId: claim.id });
  *   result.duplicate; // true when some match is material
@@ -32,6 +37,8 @@ export interface SimilarityMatch {
   readonly reasons: string[];
   /** wish pairs that recur: [this claim's wish, the earlier claim's wish] */
   readonly overlappingItems: [string, string][];
+  /** the merged claim that matched and that `claim` stands for since the merge */
+  readonly via?: Claim;
 }
 
 export interface SimilarityResult {
@@ -112,8 +119,65 @@ export class SimilarityCheck {
         overlappingItems: pairs.map(([i, j]) => [claim.items[i], row.items[j]]),
       });
     }
-    matches.sort((a, b) => Number(b.material) - Number(a.material) || b.score - a.score);
-    return { duplicate: matches.some((m) => m.material), matches };
+    const standing = await this.survivorsFor(matches, options.excludeId);
+    standing.sort(
+      (a, b) =>
+        Number(b.material) - Number(a.material) ||
+        Number(b.claim.status === 'open') - Number(a.claim.status === 'open') ||
+        b.score - a.score ||
+        (a.claim.submittedAt?.getTime() ?? 0) - (b.claim.submittedAt?.getTime() ?? 0),
+    );
+    return { duplicate: standing.some((m) => m.material), matches: standing };
+  }
+
+  /**
+   * Matches on merged claims replaced by their surviving claims (following merges of merges),
+   * one match per claim (the better one), without the probe's own claim.
+   */
+  private async survivorsFor(
+    matches: SimilarityMatch[],
+    excludeId: string | undefined,
+  ): Promise<SimilarityMatch[]> {
+    const merged = matches.filter((m) => m.claim.status === 'merged').map((m) => m.claim.id);
+    const survivors = new Map<string, Claim>();
+    if (merged.length > 0) {
+      const { rows } = await this.pool.query<ClaimRow & { merged_id: string }>(
+        `WITH RECURSIVE chain (merged_id, next_id, depth) AS (
+           SELECT id, merged_into, 1 FROM claim WHERE id = ANY($1::uuid[])
+           UNION ALL
+           SELECT chain.merged_id, claim.merged_into, chain.depth + 1
+             FROM chain JOIN claim ON claim.id = chain.next_id
+            WHERE claim.merged_into IS NOT NULL AND chain.depth < 32)
+         SELECT DISTINCT ON (chain.merged_id) chain.merged_id, ${CLAIM_COLUMNS}
+           FROM chain JOIN claim ON claim.id = chain.next_id
+          ORDER BY chain.merged_id, chain.depth DESC`,
+        [merged],
+      );
+      for (const row of rows) survivors.set(row.merged_id, claimFromRow(row));
+    }
+    const byClaim = new Map<string, SimilarityMatch>();
+    for (const match of matches) {
+      const survivor = survivors.get(match.claim.id);
+      const standing: SimilarityMatch = survivor
+        ? {
+            ...match,
+            claim: survivor,
+            via: match.claim,
+            reasons: [
+              ...match.reasons,
+              `through ${match.claim.reference}, merged into ${survivor.reference}`,
+            ],
+          }
+        : match;
+      if (standing.claim.id === excludeId) continue;
+      const seen = byClaim.get(standing.claim.id);
+      const better =
+        !seen ||
+        Number(standing.material) - Number(seen.material) > 0 ||
+        (standing.material === seen.material && standing.score > seen.score);
+      if (better) byClaim.set(standing.claim.id, standing);
+    }
+    return [...byClaim.values()];
   }
 
   private async candidates(

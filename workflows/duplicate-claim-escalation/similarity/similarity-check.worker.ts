@@ -5,7 +5,9 @@
  * Input variables: `claimId` (a stored claim, checked against all others) or `claim` (a claim
  * not stored yet: claimantName, birthDate, street, postalCode, city, items, recipientId,
  * channel). Output: `similarity` = { duplicate, bestScore, matches: [{ claimId, reference,
- * recipientId, channel, claimantName, score, material, reasons, overlappingItems }] }.
+ * recipientId, channel, claimantName, status, score, material, reasons, overlappingItems,
+ * viaReference }] } — a match on a merged claim names the claim it was merged into, with the
+ * merged claim's reference in `viaReference`.
  * A job whose input names no claim fails without retries, so an incident names the problem.
  *
  *   const worker = startSimilarityCheckWorker({ zeebe, pool });
@@ -42,11 +44,13 @@ export function similarityVariable(result: SimilarityResult): Record<string, unk
       recipientId: m.claim.recipientId,
       channel: m.claim.channel,
       claimantName: m.claim.claimantName,
+      status: m.claim.status,
       items: m.claim.items,
       score: m.score,
       material: m.material,
       reasons: m.reasons,
       overlappingItems: m.overlappingItems,
+      viaReference: m.via?.reference ?? null,
       summary: claimSummary(m.claim),
       why: `${Math.round(m.score * 100)} %: ${m.reasons.join('; ')}`,
     })),

@@ -4,33 +4,43 @@
  *   the recipient's office group, where to reply, and the escalation SLA;
  * - `kontor:claim-register`: stores the claim (`claimId`, `claimReference`);
  * - `kontor:similarity-check`: see ../similarity;
- * - `kontor:claimant-notify`: answers the claimant by e-mail through an SMTP relay (nodemailer)
- *   when the item came with an e-mail address; other channels are recorded as not notified.
+ * - `kontor:claim-decision`, `kontor:claim-merge`: what the escalation decided, done to the
+ *   claims (claim-decision.workers.ts);
+ * - `kontor:claimant-notify`: answers the claimant on the channel the claim came from
+ *   (claimant-answer.ts composes, claimant-delivery.ts sends): e-mail, the status page, a
+ *   letter in the outbox, a fax through the fax gateway; `notification.answered` is false when
+ *   no way was known, and the office answers by hand;
+ * - `kontor:claimant-answered-by-hand`: records how the office answered.
  *
- *   const workers = startDuplicateClaimWorkers({ zeebe, pool, smtpRelay: { host: 'relay', port: 25, from: 'intake@kontor.example' } });
+ *   const workers = startDuplicateClaimWorkers({ zeebe, pool,
+ *     smtpRelay: { host: 'relay', port: 25, from: 'intake@kontor.example' },
+ *     faxGatewayDomain: 'fax.example', letterOutbox: '/srv/letters', contentStore });
  *   await workers.close();
  */
 import type { Zeebe } from '@camunda8/sdk';
-import { ItemStatus } from '@kontor/connectors';
-import nodemailer from 'nodemailer';
+import { ItemStatus, type ContentStore } from '@kontor/connectors';
 import type pg from 'pg';
 import { claimSummary, type NewClaim } from '../similarity/claim.js';
 import { ClaimsRepository } from '../similarity/claims.repository.js';
 import { startSimilarityCheckWorker } from '../similarity/similarity-check.worker.js';
+import { startClaimDecisionWorkers } from './claim-decision.workers.js';
 import { extractClaim } from './claim-extraction.js';
+import { composeAnswer, postalAddress } from './claimant-answer.js';
+import { answerRoute, ClaimantDelivery, faxNumberOf, type SmtpRelay } from './claimant-delivery.js';
 
-export interface SmtpRelay {
-  readonly host: string;
-  readonly port: number;
-  /** sender of the answers */
-  readonly from: string;
-}
+export type { SmtpRelay } from './claimant-delivery.js';
 
 export interface DuplicateClaimWorkersOptions {
   readonly zeebe: Zeebe.ZeebeGrpcClient;
   readonly pool: pg.Pool;
-  /** none: an answer by e-mail fails with an incident that says so (never silently dropped) */
+  /** none: an answer by e-mail or fax fails with an incident that says so (never silently dropped) */
   readonly smtpRelay?: SmtpRelay;
+  /** domain of the e-mail-to-fax gateway (faxes go to `<digits>@<domain>`); none: a faxed answer fails with an incident */
+  readonly faxGatewayDomain?: string;
+  /** folder answer letters are dropped into for printing; none: a letter fails with an incident */
+  readonly letterOutbox?: string;
+  /** where answer letters and faxes are stored (the intake's content store); needed for both */
+  readonly contentStore?: ContentStore;
   /** how long the escalation group has to decide, ISO 8601. @default 'PT48H' */
   readonly escalationSla?: string;
   /** where claimants open the web app, for the status link in answers (e.g. https://kontor.example) */
@@ -42,32 +52,14 @@ interface InboundItemVariable {
   reference: string;
   channel: string;
   recipientId: string;
-  sender: { name?: string; email?: string; address?: string };
+  /** `fax`: not set by today's scan intake; the number is then read from the fax's text */
+  sender: { name?: string; email?: string; address?: string; fax?: string };
   subject?: string | null;
   bodyText: string;
   language?: string | null;
 }
 
 type Variables = Record<string, unknown>;
-
-const ANSWERS: Record<string, { de: string; en: string }> = {
-  accepted: {
-    de: 'wir haben deinen Wunschzettel erhalten und bearbeiten ihn.',
-    en: 'we received your wish list and are working on it.',
-  },
-  allow: {
-    de: 'wir haben deinen Wunschzettel erhalten und bearbeiten ihn.',
-    en: 'we received your wish list and are working on it.',
-  },
-  merge: {
-    de: 'dein Wunschzettel gehört zu einem, den du schon geschickt hast; wir haben beide zusammengeführt.',
-    en: 'your wish list belongs to one you sent before; we merged the two.',
-  },
-  reject: {
-    de: 'diesen Wunschzettel hast du schon an eine andere Stelle geschickt; er wird dort bearbeitet, nicht noch einmal hier.',
-    en: 'you already sent this wish list elsewhere; it is handled there and not a second time here.',
-  },
-};
 
 export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions): {
   close(): Promise<void>;
@@ -81,15 +73,15 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
     const item = variables.inboundItem as InboundItemVariable | undefined;
     return item ? itemStatus.append(item.id, value, detail) : Promise.resolve();
   };
-  const relay = options.smtpRelay;
-  const transport = relay
-    ? nodemailer.createTransport({
-        host: relay.host,
-        port: relay.port,
-        secure: false,
-        ignoreTLS: true,
-      })
-    : undefined;
+  const delivery = new ClaimantDelivery({
+    pool,
+    itemStatus,
+    smtpRelay: options.smtpRelay,
+    faxGatewayDomain: options.faxGatewayDomain,
+    letterOutbox: options.letterOutbox,
+    contentStore: options.contentStore,
+  });
+  const decisions = startClaimDecisionWorkers({ zeebe, pool });
 
   const extract = zeebe.createWorker({
     taskType: 'kontor:claim-extract',
@@ -171,48 +163,70 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
     taskHandler: async (job) => {
       const v = job.variables as Variables;
       const item = v.inboundItem as InboundItemVariable;
-      const replyTo = v.replyTo as string | null;
-      const decided = String(v.outcome ?? 'accepted');
-      if (!replyTo) {
-        await status(v, 'decided', decided);
-        return job.complete({
-          notification: { sent: false, reason: `no e-mail address (channel ${item.channel})` },
-        } as never);
-      }
-      if (!transport || !relay) {
-        return job.fail({
-          errorMessage: `Cannot answer ${replyTo}: no SMTP relay is configured (KONTOR_SMTP_RELAY_URL)`,
-          retries: 0,
-        });
-      }
-      const outcome = String(v.outcome ?? 'accepted');
-      const answer = ANSWERS[outcome] ?? ANSWERS.accepted;
-      const german = (item.language ?? 'de') === 'de';
-      const name = (v.claimantName as string | null) ?? '';
-      const token = await itemStatus.tokenFor(item.reference);
-      const link = options.publicUrl
-        ? `${options.publicUrl.replace(/\/$/, '')}/#/status/${item.reference}/${token}`
-        : `${item.reference} / ${token}`;
-      const text = german
-        ? `Hallo ${name},\n\n${answer.de}\n\nDeine Vorgangsnummer: ${item.reference}\nStand jederzeit: ${link}\n\n${v.recipientName}`
-        : `Hello ${name},\n\n${answer.en}\n\nYour reference: ${item.reference}\nStatus at any time: ${link}\n\n${v.recipientName}`;
-      const info = await transport.sendMail({
-        from: relay.from,
-        to: replyTo,
-        subject: `${item.subject ? `Re: ${item.subject}` : 'Your wish list'} [${item.reference}]`,
-        text,
+      // the stored claim, where the completion task may have corrected the address
+      const stored = typeof v.claimId === 'string' ? await claims.get(v.claimId) : undefined;
+      const claim =
+        stored ??
+        (v as { claimantName?: string; street?: string; postalCode?: string; city?: string });
+      const answer = composeAnswer({
+        outcome: String(v.outcome ?? 'accepted'),
+        language: item.language,
+        claimantName: (v.claimantName as string | null) ?? claim.claimantName,
+        itemReference: item.reference,
+        statusToken: await itemStatus.tokenFor(item.reference),
+        publicUrl: options.publicUrl,
+        senderName: String(v.recipientName ?? item.recipientId),
+        mergedInto: (v.merge as { survivingReference?: string } | undefined)?.survivingReference,
       });
-      await status(v, 'answered', `${decided} (e-mail to ${replyTo})`);
-      return job.complete({
-        notification: { sent: true, to: replyTo, messageId: info.messageId, outcome },
-      } as never);
+      const route = answerRoute({
+        channel: item.channel,
+        email: (v.replyTo as string | null) ?? item.sender.email,
+        messageId: item.channel === 'email' ? await messageIdOf(pool, item.id) : undefined,
+        faxNumber: faxNumberOf(item),
+        address: postalAddress(claim),
+      });
+      const outcome = await delivery.deliver(route, answer, {
+        item,
+        elementInstanceKey: job.elementInstanceKey,
+      });
+      if (!outcome.ok) return job.fail({ errorMessage: outcome.message, retries: 0 });
+      return job.complete({ notification: outcome.notification } as never);
+    },
+  });
+
+  const answeredByHand = zeebe.createWorker({
+    taskType: 'kontor:claimant-answered-by-hand',
+    taskHandler: async (job) => {
+      const v = job.variables as Variables;
+      await status(
+        v,
+        'answered',
+        `${String(v.outcome ?? 'accepted')} (by hand: ${String(v.answeredHow ?? '')})`,
+      );
+      return job.complete();
     },
   });
 
   return {
     async close() {
-      await Promise.all([extract.close(), register.close(), similarity.close(), notify.close()]);
-      transport?.close();
+      await Promise.all([
+        extract.close(),
+        register.close(),
+        similarity.close(),
+        decisions.close(),
+        notify.close(),
+        answeredByHand.close(),
+      ]);
+      delivery.close();
     },
   };
+}
+
+/** The original Message-ID of an e-mail item, which the answer refers to. */
+async function messageIdOf(pool: pg.Pool, itemId: string): Promise<string | undefined> {
+  const { rows } = await pool.query<{ channel_message_id: string | null }>(
+    'SELECT channel_message_id FROM inbound_item WHERE id = $1',
+    [itemId],
+  );
+  return rows[0]?.channel_message_id ?? undefined;
 }

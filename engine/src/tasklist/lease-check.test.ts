@@ -4,6 +4,7 @@
  * jobs are there get their lease renewed; a task completed meanwhile stays completed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../api/auth/users.repository.js';
 import { silentLogger } from '../logging/logger.js';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness.js';
 import { startTasklist, type Tasklist } from './tasklist.service.js';
@@ -67,7 +68,7 @@ describe('tasklist lease check', () => {
     // given a completed task (its job is gone from the engine after completion)
     const instances = await startInstances(harness.engine, 'lease-check', [{}]);
     const [key] = await waitForTasks(harness.database.pool, instances);
-    const user = {
+    const user: User = {
       id: 'u1',
       username: 'cas',
       displayName: 'Cas',

@@ -752,6 +752,10 @@ class ProcessCompiler {
             `binding type '${bindingType}' must be latest, deployment or versionTag`,
           );
         }
+        if (bindingType === 'versionTag') {
+          if (!versionTag) this.problem(id, "binding type versionTag needs a 'versionTag'");
+          else this.checkFeel(id, 'version tag', versionTag);
+        }
         behavior = 'businessRuleTask';
         this.elements.set(id, {
           ...this.common(element, type, behavior, scopeId),

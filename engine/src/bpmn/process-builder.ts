@@ -37,6 +37,15 @@ export interface UserTaskOptions extends Omit<TaskOptions, 'type' | 'retries'> {
   readonly followUpDate?: string;
 }
 
+/** A business rule task's `zeebe:calledDecision`. */
+export interface CalledDecisionSpec {
+  readonly decisionId: string;
+  readonly resultVariable: string;
+  /** @default latest (no attribute written) */
+  readonly bindingType?: 'latest' | 'deployment' | 'versionTag';
+  readonly versionTag?: string;
+}
+
 interface Node {
   readonly id: string;
   readonly xml: (flows: FlowSpec[]) => string;
@@ -106,6 +115,12 @@ export class ProcessBuilder {
   ): this {
     const script = `<zeebe:script expression="${attr(expression)}" resultVariable="${resultVariable}"/>`;
     return this.add(id, () => element('scriptTask', id, options, [script]));
+  }
+
+  /** A business rule task that evaluates a deployed DMN decision in place. */
+  businessRuleTask(id: string, called: CalledDecisionSpec, options: TaskOptions = {}): this {
+    const calledDecision = `<zeebe:calledDecision ${attributes({ ...called })}/>`;
+    return this.add(id, () => element('businessRuleTask', id, options, [calledDecision]));
   }
 
   manualTask(id: string, options: TaskOptions = {}): this {

@@ -132,6 +132,7 @@ export interface FlowElement {
     readonly decisionId: string;
     readonly resultVariable: string;
     readonly bindingType: 'latest' | 'deployment' | 'versionTag';
+    /** binding type versionTag: a static tag or a `=` expression giving one */
     readonly versionTag?: string;
   };
   /** activities with a compensation boundary event: the activity that undoes them */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileDmn } from './compile-dmn.js';
-import { decisionTable, dmnXml, literalDecision, DMN13_NAMESPACE } from './__fixtures__/dmn-xml.js';
+import {
+  decisionTable,
+  dmnXml,
+  literalDecision,
+  DMN13_NAMESPACE,
+  ZEEBE_NAMESPACE,
+} from './__fixtures__/dmn-xml.js';
 
 const guests = { id: 'guestsInput', expression: 'guests', typeRef: 'number', label: 'Guests' };
 
@@ -192,5 +198,80 @@ describe('compileDmn', () => {
     // then
     expect(dmn.problems).toEqual([]);
     expect(dmn.decisions.map((decision) => decision.id)).toEqual(['a']);
+  });
+
+  describe('version tags', () => {
+    it("keeps each decision's zeebe:versionTag; a decision without one has none", async () => {
+      // when
+      const dmn = await compileDmn(
+        dmnXml(
+          literalDecision({ id: 'tagged', text: '1', versionTag: 'v1.2.0' }),
+          decisionTable({
+            id: 'table',
+            inputs: [guests],
+            outputs: [{ name: 'n' }],
+            rules: [['> 1', '2']],
+            versionTag: 'v7',
+          }),
+          literalDecision({ id: 'untagged', text: '2' }),
+        ),
+      );
+
+      // then
+      expect(dmn.problems).toEqual([]);
+      expect(dmn.decisions.map((decision) => [decision.id, decision.versionTag])).toEqual([
+        ['tagged', 'v1.2.0'],
+        ['table', 'v7'],
+        ['untagged', undefined],
+      ]);
+    });
+
+    it('finds the version tag by its namespace, whatever the prefix', async () => {
+      // given
+      const xml = dmnXml(literalDecision({ id: 'a', text: '1', versionTag: 'v1' }))
+        .replace(
+          `xmlns:zeebe="${ZEEBE_NAMESPACE}"`,
+          `xmlns:z="${ZEEBE_NAMESPACE}" xmlns:zeebe="urn:other"`,
+        )
+        .replace('<zeebe:versionTag', '<z:versionTag');
+
+      // when
+      const dmn = await compileDmn(xml);
+
+      // then
+      expect(dmn.decisions[0].versionTag).toBe('v1');
+    });
+
+    it('ignores a versionTag element of another namespace', async () => {
+      // when
+      const dmn = await compileDmn(
+        dmnXml(literalDecision({ id: 'a', text: '1', versionTag: 'v1' })).replace(
+          `xmlns:zeebe="${ZEEBE_NAMESPACE}"`,
+          'xmlns:zeebe="urn:not-zeebe"',
+        ),
+      );
+
+      // then
+      expect(dmn.problems).toEqual([]);
+      expect(dmn.decisions[0].versionTag).toBeUndefined();
+    });
+
+    it('rejects a decision with two version tags', async () => {
+      // when
+      const dmn = await compileDmn(
+        dmnXml(literalDecision({ id: 'a', text: '1', versionTag: 'v1' })).replace(
+          '<zeebe:versionTag value="v1" />',
+          '<zeebe:versionTag value="v1" /><zeebe:versionTag value="v2" />',
+        ),
+      );
+
+      // then
+      expect(dmn.problems).toEqual([
+        {
+          elementId: 'a',
+          message: `decision 'a' has 2 zeebe:versionTag elements (expected at most one)`,
+        },
+      ]);
+    });
   });
 });

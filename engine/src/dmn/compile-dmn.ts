@@ -28,6 +28,8 @@ import type {
 } from './dmn-model.js';
 
 const DMN13_NAMESPACE = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
+/** Camunda 8's extension namespace, whatever prefix a file gives it */
+const ZEEBE_NAMESPACE = 'http://camunda.org/schema/zeebe/1.0';
 const OTHER_DMN_NAMESPACES = [
   'http://www.omg.org/spec/DMN/20151101/dmn.xsd',
   'https://www.omg.org/spec/DMN/20151101/dmn.xsd',
@@ -224,15 +226,38 @@ class DmnCompiler {
       .filter((value): value is string => value !== undefined);
     const logicElement = one(element, 'decisionLogic');
     const logic = logicElement ? this.expression(logicElement, `decision '${name}'`) : undefined;
+    const versionTag = this.versionTag(element, id, name);
     return {
       id,
       name,
+      ...(versionTag === undefined ? {} : { versionTag }),
       decisionType: decisionType(logic),
       type: this.type(one(element, 'variable')?.typeRef, id),
       requiredDecisions,
       requiredKnowledge,
       logic,
     };
+  }
+
+  /**
+   * The decision's `<zeebe:versionTag value="…"/>`. dmn-moddle has no Zeebe descriptor, so the
+   * element arrives as a generic one that keeps its namespace; it is matched by namespace, not
+   * by prefix. An empty value is no tag; two tags make the version ambiguous.
+   */
+  private versionTag(element: ModdleElement, id: string, name: string): string | undefined {
+    const tags = many(one(element, 'extensionElements'), 'values').filter((value) => {
+      const ns = (value.$descriptor as { ns?: { uri?: string; localName?: string } } | undefined)
+        ?.ns;
+      return ns?.uri === ZEEBE_NAMESPACE && ns.localName === 'versionTag';
+    });
+    if (tags.length > 1) {
+      this.problem(
+        id,
+        `decision '${name}' has ${tags.length} zeebe:versionTag elements (expected at most one)`,
+      );
+    }
+    const value = tags[0]?.value;
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
   }
 
   private knowledgeModel(element: ModdleElement): CompiledKnowledgeModel {

@@ -126,6 +126,11 @@ export type DecisionType =
 export interface CompiledDecision {
   readonly id: string;
   readonly name: string;
+  /**
+   * the `zeebe:versionTag` of the decision, which business rule tasks with binding type
+   * `versionTag` select it by; undefined when the decision has none
+   */
+  readonly versionTag?: string;
   readonly decisionType: DecisionType;
   /** the decision's variable type: results that do not conform become null, as DMN says */
   readonly type: DmnType;

@@ -3,6 +3,10 @@
  * versioned by their id, each decision versioned by its id) and evaluated for business rule
  * tasks and the EvaluateDecision command. An evaluation returns what the auditor sees: every
  * decision evaluated, its inputs, the matched rules and the outputs.
+ *
+ * A decision's version tag (`zeebe:versionTag` in the DMN) is read from the resource, so it
+ * comes back with the resource after a restart. A tag is not unique: as in Camunda 8, deploying
+ * a new version that carries a tag already in use moves the tag to that version.
  */
 import { evaluateDecision, type CompiledDmn, type EvaluatedDecision } from '../dmn/index.js';
 
@@ -23,6 +27,8 @@ export interface DeployedDecision {
   readonly id: string;
   readonly name: string;
   readonly version: number;
+  /** the decision's `zeebe:versionTag`, if it has one */
+  readonly versionTag?: string;
   readonly tenantId: string;
   readonly requirements: DeployedDecisionRequirements;
 }
@@ -32,6 +38,8 @@ export class DecisionRegistry {
   readonly decisions = new Map<string, DeployedDecision>();
   private readonly latestRequirements = new Map<string, DeployedDecisionRequirements>();
   private readonly latestDecisions = new Map<string, DeployedDecision>();
+  /** tenant, decision id, version tag → the latest version with that tag */
+  private readonly latestTagged = new Map<string, DeployedDecision>();
 
   add(requirements: DeployedDecisionRequirements, decisions: readonly DeployedDecision[]): void {
     this.requirements.set(requirements.key, requirements);
@@ -43,6 +51,10 @@ export class DecisionRegistry {
       const decisionId = `${decision.tenantId}\u0000${decision.id}`;
       if ((this.latestDecisions.get(decisionId)?.version ?? 0) < decision.version)
         this.latestDecisions.set(decisionId, decision);
+      if (decision.versionTag === undefined) continue;
+      const tagged = `${decisionId}\u0000${decision.versionTag}`;
+      if ((this.latestTagged.get(tagged)?.version ?? 0) < decision.version)
+        this.latestTagged.set(tagged, decision);
     }
   }
 
@@ -52,6 +64,15 @@ export class DecisionRegistry {
 
   latest(tenantId: string, decisionId: string): DeployedDecision | undefined {
     return this.latestDecisions.get(`${tenantId}\u0000${decisionId}`);
+  }
+
+  /** the latest version of the decision that carries the version tag */
+  withVersionTag(
+    tenantId: string,
+    decisionId: string,
+    versionTag: string,
+  ): DeployedDecision | undefined {
+    return this.latestTagged.get(`${tenantId}\u0000${decisionId}\u0000${versionTag}`);
   }
 
   /** the decisions of one requirements graph version */

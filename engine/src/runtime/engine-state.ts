@@ -107,6 +107,7 @@ export type IncidentErrorType =
   | 'CONDITION_ERROR'
   | 'UNHANDLED_ERROR_EVENT'
   | 'CALLED_ELEMENT_ERROR'
+  | 'CALLED_DECISION_ERROR'
   | 'DECISION_EVALUATION_ERROR';
 
 export interface Incident {

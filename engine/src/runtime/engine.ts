@@ -193,6 +193,8 @@ export class Engine implements GatewayEngine {
         requirements,
         stored.decisions.map((decision) => ({
           ...decision,
+          // not a column: the tag is part of the stored resource
+          versionTag: compiled.decisions.find((d) => d.id === decision.id)?.versionTag,
           tenantId: stored.tenantId,
           requirements,
         })),
@@ -484,11 +486,12 @@ export class Engine implements GatewayEngine {
       deploymentKey: row.deploymentKey,
       compiled: resource.dmn,
     };
-    const decisions = resource.dmn.decisions.map((decision) => ({
+    const decisions: DeployedDecision[] = resource.dmn.decisions.map((decision) => ({
       key: this.keys.next(),
       id: decision.id,
       name: decision.name || decision.id,
       version: (registry.latest(tenantId, decision.id)?.version ?? 0) + 1,
+      versionTag: decision.versionTag,
       tenantId,
       requirements,
     }));
@@ -507,7 +510,7 @@ export class Engine implements GatewayEngine {
         'DECISION',
         'CREATED',
         decision.key,
-        { ...metadataOf(decision) },
+        { ...metadataOf(decision), versionTag: decision.versionTag ?? '' },
         { elementId: decision.id },
       );
     }

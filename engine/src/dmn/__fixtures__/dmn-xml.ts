@@ -32,10 +32,18 @@ export interface TableSpec {
   readonly rules: readonly (readonly string[])[];
   readonly requires?: readonly string[];
   readonly knowledge?: readonly string[];
+  /** written as `<zeebe:versionTag value="…"/>` */
+  readonly versionTag?: string;
 }
 
 const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function extensions(versionTag: string | undefined): string {
+  return versionTag === undefined
+    ? ''
+    : `<extensionElements><zeebe:versionTag value="${escape(versionTag)}" /></extensionElements>`;
+}
 
 function requirements(requires: readonly string[] = [], knowledge: readonly string[] = []): string {
   return [
@@ -87,6 +95,7 @@ export function decisionTable(spec: TableSpec): string {
     })
     .join('\n');
   return `<decision id="${spec.id}" name="${escape(spec.name ?? spec.id)}">
+    ${extensions(spec.versionTag)}
     ${requirements(spec.requires, spec.knowledge)}
     <decisionTable id="${spec.id}_table"${hitPolicy}${aggregation}>
       ${inputs}
@@ -103,9 +112,11 @@ export function literalDecision(spec: {
   readonly typeRef?: string;
   readonly requires?: readonly string[];
   readonly knowledge?: readonly string[];
+  readonly versionTag?: string;
 }): string {
   const typeRef = spec.typeRef ? ` typeRef="${spec.typeRef}"` : '';
   return `<decision id="${spec.id}" name="${escape(spec.name ?? spec.id)}">
+    ${extensions(spec.versionTag)}
     <variable id="${spec.id}_variable" name="${escape(spec.name ?? spec.id)}"${typeRef} />
     ${requirements(spec.requires, spec.knowledge)}
     <literalExpression id="${spec.id}_expression"><text>${escape(spec.text)}</text></literalExpression>
@@ -130,10 +141,11 @@ export function knowledgeModel(spec: {
 }
 
 export const DMN13_NAMESPACE = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
+export const ZEEBE_NAMESPACE = 'http://camunda.org/schema/zeebe/1.0';
 
 export function dmnXml(...elements: string[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="${DMN13_NAMESPACE}" id="definitions" name="Test decisions" namespace="http://camunda.org/schema/1.0/dmn">
+<definitions xmlns="${DMN13_NAMESPACE}" xmlns:zeebe="${ZEEBE_NAMESPACE}" id="definitions" name="Test decisions" namespace="http://camunda.org/schema/1.0/dmn">
   ${elements.join('\n')}
 </definitions>`;
 }

@@ -5,7 +5,7 @@
 import { evaluateExpression } from '../../feel/feel.js';
 import type { ElementBehavior } from './element-behavior.js';
 import { COMPLETE, WAIT, failure } from '../execution.js';
-import { evaluateDeployed, evaluationValue } from '../decisions.js';
+import { evaluateDeployed, evaluationValue, type DeployedDecision } from '../decisions.js';
 
 export const jobTaskBehavior: ElementBehavior = {
   activate(execution, instance, element) {
@@ -79,40 +79,39 @@ export const scriptTaskBehavior: ElementBehavior = {
  * Business rule tasks with `zeebe:calledDecision`: evaluate the deployed decision in place; the
  * result goes to the result variable, the evaluation (inputs, matched rules, outputs) into a
  * DECISION_EVALUATION record; a failed evaluation is an incident naming decision, rule and input.
+ * The binding type picks the version: the latest, the one deployed with the process, or the
+ * latest one carrying the version tag; no such decision is a CALLED_DECISION_ERROR incident
+ * (resolving it looks again, so deploying the decision first lets the task go on).
  */
 export const businessRuleTaskBehavior: ElementBehavior = {
   activate(execution, instance, element) {
     const called = element.calledDecision;
     if (!called) throw new Error(`'${element.id}' has no called decision`);
     const variables = execution.visibleVariables(instance.key);
-    const id = evaluateExpression(called.decisionId, variables);
-    if (!id.ok || typeof id.value !== 'string') {
-      return failure(
-        'EXTRACT_VALUE_ERROR',
-        id.ok
-          ? `Expected the decision id '${called.decisionId}' to be a string, but was ${JSON.stringify(id.value)}`
-          : id.message,
-      );
-    }
-    if (called.bindingType === 'versionTag') {
-      return failure(
-        'CALLED_ELEMENT_ERROR',
-        `Expected to evaluate decision '${id.value}' by version tag '${called.versionTag ?? ''}', but version tags of decisions are not supported yet; use binding type latest or deployment`,
-      );
-    }
+    const id = stringOf(called.decisionId, 'decision id', variables);
+    if (!id.ok) return failure('EXTRACT_VALUE_ERROR', id.message);
     const registry = execution.state.decisions;
-    const decision =
-      called.bindingType === 'deployment'
-        ? registry.inDeployment(
-            instance.tenantId,
-            id.value,
-            execution.definitionOf(instance).deploymentKey,
-          )
-        : registry.latest(instance.tenantId, id.value);
+    let decision: DeployedDecision | undefined;
+    let binding = '';
+    if (called.bindingType === 'versionTag') {
+      const tag = stringOf(called.versionTag ?? '', 'version tag', variables);
+      if (!tag.ok) return failure('EXTRACT_VALUE_ERROR', tag.message);
+      decision = registry.withVersionTag(instance.tenantId, id.value, tag.value);
+      binding = ` with version tag '${tag.value}'`;
+    } else if (called.bindingType === 'deployment') {
+      decision = registry.inDeployment(
+        instance.tenantId,
+        id.value,
+        execution.definitionOf(instance).deploymentKey,
+      );
+      binding = ' deployed together with the process';
+    } else {
+      decision = registry.latest(instance.tenantId, id.value);
+    }
     if (!decision) {
       return failure(
-        'CALLED_ELEMENT_ERROR',
-        `Expected to evaluate decision '${id.value}'${called.bindingType === 'latest' ? '' : ` (binding ${called.bindingType})`}, but no such decision is deployed`,
+        'CALLED_DECISION_ERROR',
+        `Expected to evaluate decision '${id.value}'${binding}, but no such decision is deployed`,
       );
     }
     const outcome = evaluateDeployed(decision, variables);
@@ -133,3 +132,20 @@ export const businessRuleTaskBehavior: ElementBehavior = {
     return COMPLETE;
   },
 };
+
+/** A static value or a `=` expression that must give a string (decision id, version tag). */
+function stringOf(
+  value: string,
+  what: string,
+  variables: Record<string, unknown>,
+): { ok: true; value: string } | { ok: false; message: string } {
+  const result = evaluateExpression(value, variables);
+  if (!result.ok) return result;
+  if (typeof result.value !== 'string') {
+    return {
+      ok: false,
+      message: `Expected the ${what} '${value}' to be a string, but was ${JSON.stringify(result.value)}`,
+    };
+  }
+  return { ok: true, value: result.value };
+}

@@ -1,8 +1,10 @@
 // Decisions follow Camunda 8's "Business rule tasks" and "Decisions" docs: DMN deployed next to
 // BPMN, versioned per decision id; `zeebe:calledDecision` stores the result in the result
 // variable; a failed evaluation is an incident; EvaluateDecision evaluates the latest version.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { processBuilder } from '../../bpmn/process-builder.js';
+// Binding by version tag follows "Choosing the resource binding type": the latest version that
+// carries the tag; a tag deployed again moves to the new version; no such decision is an incident.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processBuilder, type CalledDecisionSpec } from '../../bpmn/process-builder.js';
 import { startEngineHarness, type EngineHarness } from '../../testing/engine-harness.js';
 
 let harness: EngineHarness;
@@ -140,4 +142,159 @@ it('decisions survive a restart', async () => {
     variables: { amount: 10 },
   });
   expect(evaluation).toMatchObject({ decisionVersion: 2, decisionOutput: '"small-co"' });
+});
+
+/** A decision requirements graph `<id>-rules` with one literal decision, tagged or not. */
+const literalRules = (decisionId: string, result: string, versionTag?: string) => ({
+  name: `${decisionId}.dmn`,
+  content: `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="${decisionId}-rules" name="${decisionId} rules" namespace="http://kontor.dev/dmn">
+  <decision id="${decisionId}" name="${decisionId}">
+    ${versionTag === undefined ? '' : `<extensionElements><zeebe:versionTag value="${versionTag}"/></extensionElements>`}
+    <literalExpression id="${decisionId}-expression"><text>"${result}"</text></literalExpression>
+  </decision>
+</definitions>`,
+});
+
+/** A process that evaluates one decision into the variable `result`. */
+const caller = (processId: string, called: Omit<CalledDecisionSpec, 'resultVariable'>) =>
+  processBuilder(processId)
+    .startEvent()
+    .businessRuleTask('decide', { ...called, resultVariable: 'result' })
+    .endEvent()
+    .toXml();
+
+const byTag = (decisionId: string, versionTag: string) =>
+  ({ decisionId, bindingType: 'versionTag', versionTag }) as const;
+
+describe('business rule tasks bound by version tag', () => {
+  it('evaluate the latest version carrying the tag, whatever was deployed after it', async () => {
+    // given
+    for (const [result, tag] of [['bronze', 'v1'], ['silver', 'v2'], ['gold'], ['steel', 'v9']])
+      await harness.engine.deployResources([literalRules('tier', result!, tag)]);
+    await harness.deploy(
+      caller('tier-v1', byTag('tier', 'v1')),
+      caller('tier-v2', byTag('tier', 'v2')),
+    );
+
+    // when
+    const v1 = await harness.engine.createProcessInstanceWithResult({ bpmnProcessId: 'tier-v1' });
+    const v2 = await harness.engine.createProcessInstanceWithResult({ bpmnProcessId: 'tier-v2' });
+
+    // then
+    expect(v1.variables).toMatchObject({ result: 'bronze' });
+    expect(v2.variables).toMatchObject({ result: 'silver' });
+    const evaluation = (await harness.records(v1.processInstanceKey)).find(
+      (r) => r.valueType === 'DECISION_EVALUATION',
+    );
+    expect(evaluation?.value).toMatchObject({ decisionId: 'tier', decisionVersion: 1 });
+    const created = (await harness.records()).filter(
+      (r) => r.valueType === 'DECISION' && r.value.dmnDecisionId === 'tier',
+    );
+    expect(created.map((r) => [r.value.version, r.value.versionTag])).toEqual([
+      [1, 'v1'],
+      [2, 'v2'],
+      [3, ''],
+      [4, 'v9'],
+    ]);
+  });
+
+  it('a version tag deployed again moves to the new version; the deployment is not refused', async () => {
+    // given
+    await harness.engine.deployResources([literalRules('fee', 'low', 'v1')]);
+    const again = await harness.engine.deployResources([literalRules('fee', 'high', 'v1')]);
+    await harness.deploy(caller('fee-v1', byTag('fee', 'v1')));
+
+    // when
+    const instance = await harness.engine.createProcessInstanceWithResult({
+      bpmnProcessId: 'fee-v1',
+    });
+
+    // then
+    expect(again.decisions).toEqual([
+      expect.objectContaining({ dmnDecisionId: 'fee', version: 2 }),
+    ]);
+    expect(instance.variables).toMatchObject({ result: 'high' });
+  });
+
+  it('takes the version tag from an expression', async () => {
+    // given
+    await harness.engine.deployResources([literalRules('route', 'road', 'release-1')]);
+    await harness.engine.deployResources([literalRules('route', 'rail', 'release-2')]);
+    await harness.deploy(
+      caller('route-by-release', byTag('route', '="release-" + string(release)')),
+    );
+
+    // when
+    const instance = await harness.engine.createProcessInstanceWithResult({
+      bpmnProcessId: 'route-by-release',
+      variables: { release: 1 },
+    });
+
+    // then
+    expect(instance.variables).toMatchObject({ result: 'road' });
+  });
+
+  it('no decision with the tag is an incident naming decision and tag; deploying it and resolving the incident goes on', async () => {
+    // given
+    await harness.engine.deployResources([literalRules('risk', 'low', 'v1')]);
+    await harness.deploy(caller('risk-v2', byTag('risk', 'v2')));
+
+    // when
+    const instance = await harness.engine.createProcessInstance({ bpmnProcessId: 'risk-v2' });
+
+    // then
+    const incident = (await harness.records(instance.processInstanceKey)).find(
+      (r) => r.valueType === 'INCIDENT' && r.intent === 'CREATED',
+    );
+    expect(incident?.value).toMatchObject({
+      errorType: 'CALLED_DECISION_ERROR',
+      elementId: 'decide',
+      errorMessage:
+        "Expected to evaluate decision 'risk' with version tag 'v2', but no such decision is deployed",
+    });
+
+    // when
+    await harness.engine.deployResources([literalRules('risk', 'high', 'v2')]);
+    await harness.engine.resolveIncident(incident!.key);
+
+    // then
+    expect(await harness.completed(instance.processInstanceKey, 'risk-v2')).toBe(true);
+    const evaluation = (await harness.records(instance.processInstanceKey)).find(
+      (r) => r.valueType === 'DECISION_EVALUATION',
+    );
+    expect(evaluation?.value).toMatchObject({ decisionId: 'risk', decisionVersion: 2 });
+  });
+
+  it('refuses a business rule task bound by version tag without a tag, or with a tag expression that does not parse', async () => {
+    await expect(
+      harness.deploy(caller('untagged-binding', { decisionId: 'tier', bindingType: 'versionTag' })),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining("binding type versionTag needs a 'versionTag'"),
+    });
+    await expect(
+      harness.deploy(caller('broken-tag', byTag('tier', '="v" +'))),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining(`version tag '="v" +'`),
+    });
+  });
+
+  it('version tags survive a restart: they are read again from the deployed DMN', async () => {
+    // given
+    for (const [result, tag] of [['100', 'v1'], ['200', 'v2'], ['300']])
+      await harness.engine.deployResources([literalRules('limit', result!, tag)]);
+    await harness.deploy(caller('limit-v1', byTag('limit', 'v1')));
+
+    // when
+    await harness.restart();
+    const instance = await harness.engine.createProcessInstance({ bpmnProcessId: 'limit-v1' });
+
+    // then
+    const evaluation = (await harness.records(instance.processInstanceKey)).find(
+      (r) => r.valueType === 'DECISION_EVALUATION',
+    );
+    expect(evaluation?.value).toMatchObject({ decisionVersion: 1, decisionOutput: '"100"' });
+  });
 });

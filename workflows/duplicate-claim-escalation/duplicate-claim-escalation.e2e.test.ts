@@ -25,6 +25,7 @@ import {
   startIntakeHarness,
   type IntakeHarness,
 } from '../../connectors/src/testing/intake-harness.js';
+import { itemVariables } from '../../connectors/src/inbound/inbound-item.js';
 import { ItemStatus } from '../../connectors/src/inbound/item-status.js';
 import { ScanIntake } from '../../connectors/src/post/scan-intake.js';
 import { pdfWithText } from '../../connectors/src/testing/scans.js';
@@ -506,6 +507,48 @@ describe('duplicate-claim escalation', () => {
     expect(await ended(instance)).toBe(true);
     expect((await history(item.reference)).at(-1)).toBe(
       'answered (accepted (by hand: Eltern angerufen))',
+    );
+  });
+
+  it('lets one instance work on an item started twice, as after a crash between start and bookkeeping', async () => {
+    // given an item whose process was started, and started again by a retry
+    const { item } = await intake.service.receive(
+      submissionToItem(
+        'santa-claus',
+        {
+          firstName: 'Oskar',
+          lastName: 'Lindqvist',
+          birthDate: '2015-02-11',
+          street: 'Sveavägen 3',
+          postalCode: '11157',
+          city: 'Stockholm',
+          wishes: ['ein Schlitten'],
+        },
+        new Date(),
+      ),
+    );
+    const first = await instanceOf(item.reference);
+    const { processInstanceKey: second } = await intake.zeebe.createProcessInstance({
+      bpmnProcessId: 'duplicate-claim-escalation',
+      variables: itemVariables(item) as never,
+    });
+
+    // then the second instance is canceled by its first step, the first one goes on alone
+    const canceled = await eventually(async () => {
+      const records = await intake.gateway.records(second);
+      return records.some(
+        (r) => r.intent === 'ELEMENT_TERMINATED' && r.elementId === 'duplicate-claim-escalation',
+      );
+    }, 15_000);
+    expect(canceled).toBe(true);
+    expect((await userTask(first, 'work-claim')).variables.claimantName).toBe('Oskar Lindqvist');
+    const { rows } = await intake.gateway.database.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM claim WHERE inbound_item_id = $1',
+      [item.id],
+    );
+    expect(rows[0].n).toBe(1);
+    expect(await history(item.reference)).toContain(
+      `second start stopped (instance ${second} canceled; instance ${first} handles the item)`,
     );
   });
 

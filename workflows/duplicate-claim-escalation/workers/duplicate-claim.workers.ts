@@ -1,7 +1,9 @@
 /**
  * The job workers of the duplicate-claim escalation process, on any Zeebe gateway:
- * - `kontor:claim-extract`: the claim out of the inbound item (rules in claim-extraction.ts),
- *   the recipient's office group, where to reply, and the escalation SLA;
+ * - `kontor:claim-extract`: takes the inbound item for its instance (a second instance started
+ *   for the same item — possible after a crash between start and bookkeeping — is canceled),
+ *   then the claim out of the item (rules in claim-extraction.ts), the recipient's office group,
+ *   where to reply, and the escalation SLA;
  * - `kontor:claim-register`: stores the claim (`claimId`, `claimReference`);
  * - `kontor:similarity-check`: see ../similarity;
  * - `kontor:claim-decision`, `kontor:claim-merge`: what the escalation decided, done to the
@@ -18,7 +20,7 @@
  *   await workers.close();
  */
 import type { Zeebe } from '@camunda8/sdk';
-import { ItemStatus, type ContentStore } from '@kontor/connectors';
+import { InboundItemRepository, ItemStatus, type ContentStore } from '@kontor/connectors';
 import type pg from 'pg';
 import { claimSummary, type NewClaim } from '../similarity/claim.js';
 import { ClaimsRepository } from '../similarity/claims.repository.js';
@@ -82,6 +84,7 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
     contentStore: options.contentStore,
   });
   const decisions = startClaimDecisionWorkers({ zeebe, pool });
+  const inboundItems = new InboundItemRepository(pool);
 
   const extract = zeebe.createWorker({
     taskType: 'kontor:claim-extract',
@@ -89,6 +92,18 @@ export function startDuplicateClaimWorkers(options: DuplicateClaimWorkersOptions
       const item = (job.variables as Variables).inboundItem as InboundItemVariable | undefined;
       if (!item) {
         return job.fail({ errorMessage: 'The variable inboundItem is missing', retries: 0 });
+      }
+      const owner = await inboundItems.takeForInstance(item.id, job.processInstanceKey);
+      if (owner !== undefined && owner !== job.processInstanceKey) {
+        await itemStatus.append(
+          item.id,
+          'second start stopped',
+          `instance ${job.processInstanceKey} canceled; instance ${owner} handles the item`,
+        );
+        // Not job.cancelWorkflow(): it never frees the worker's slot, so close() would wait
+        // forever. The completion after the cancel answers NOT_FOUND and frees it.
+        await zeebe.cancelProcessInstance(job.processInstanceKey);
+        return job.complete();
       }
       const { rows } = await pool.query<{ office_group: string; name: string }>(
         'SELECT office_group, name FROM inbound_recipient WHERE id = $1',

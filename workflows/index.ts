@@ -7,6 +7,7 @@
  */
 export * from './duplicate-claim-escalation/workers/duplicate-claim.workers.js';
 export * from './duplicate-claim-escalation/workers/claim-extraction.js';
+export * from './duplicate-claim-escalation/workers/smtp-relay.js';
 export * from './duplicate-claim-escalation/similarity/claim.js';
 export * from './duplicate-claim-escalation/similarity/claims.repository.js';
 export * from './duplicate-claim-escalation/similarity/similarity-check.js';

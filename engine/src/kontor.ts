@@ -10,7 +10,12 @@
  *   await kontor.stop();
  */
 import { connectZeebe, intakeOpenApi, startConnectors } from '@kontor/connectors';
-import { CaseFiles, caseFileRoutes, startDuplicateClaimWorkers } from '@kontor/workflows';
+import {
+  CaseFiles,
+  caseFileRoutes,
+  smtpRelayFromUrl,
+  startDuplicateClaimWorkers,
+} from '@kontor/workflows';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,18 +83,31 @@ async function deployShippedProcesses(engine: Engine): Promise<string[]> {
   return deployment.processes.map((p) => `${p.bpmnProcessId} v${p.version}`);
 }
 
+/** A PEM file named by a setting, read at start; the error names the setting. */
+const readPemFile = (file: string, variable: string) =>
+  fs.readFile(path.resolve(file)).catch((error: Error) => {
+    throw new Error(`${variable}: cannot read '${file}' (${error.message}); expected a PEM file`);
+  });
+
 /** The SMTP server's certificate and key (KONTOR_SMTP_TLS_*), read once at start. */
 async function smtpTls(config: KontorConfig) {
   if (!config.smtpTlsCert || !config.smtpTlsKey) return undefined;
-  const read = (file: string, variable: string) =>
-    fs.readFile(path.resolve(file)).catch((error: Error) => {
-      throw new Error(`${variable}: cannot read '${file}' (${error.message}); expected a PEM file`);
-    });
   return {
-    cert: await read(config.smtpTlsCert, 'KONTOR_SMTP_TLS_CERT'),
-    key: await read(config.smtpTlsKey, 'KONTOR_SMTP_TLS_KEY'),
+    cert: await readPemFile(config.smtpTlsCert, 'KONTOR_SMTP_TLS_CERT'),
+    key: await readPemFile(config.smtpTlsKey, 'KONTOR_SMTP_TLS_KEY'),
     required: config.smtpRequireTls,
   };
+}
+
+/** The relay answers go out through (KONTOR_SMTP_RELAY_URL, KONTOR_SMTP_RELAY_CA). */
+async function smtpRelay(config: KontorConfig) {
+  if (!config.smtpRelayUrl) return undefined;
+  return smtpRelayFromUrl(config.smtpRelayUrl, {
+    from: config.mailFrom,
+    ca: config.smtpRelayCa
+      ? await readPemFile(config.smtpRelayCa, 'KONTOR_SMTP_RELAY_CA')
+      : undefined,
+  });
 }
 
 export async function startKontor(config: KontorConfig, logger: Logger): Promise<RunningKontor> {
@@ -182,11 +200,10 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
         ? 'environment'
         : { bearerToken: config.gatewayBearerToken },
     });
-    const relay = config.smtpRelayUrl ? new URL(config.smtpRelayUrl) : undefined;
     const workflowWorkers = startDuplicateClaimWorkers({
       zeebe: workflowsZeebe,
       pool: database.pool,
-      smtpRelay: relay && { host: relay.hostname, port: Number(relay.port), from: config.mailFrom },
+      smtpRelay: await smtpRelay(config),
       faxGatewayDomain: config.faxGatewayDomain,
       letterOutbox: config.letterOutboxAbsolute,
       // answer letters and faxes are kept beside the inbound documents, content-addressed

@@ -74,6 +74,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes relay URLs plain, with credentials, and over TLS', () => {
+    for (const url of [
+      'smtp://relay.example:25',
+      'smtp://kontor:s3cret@relay.example:587',
+      'smtps://kontor:s3cret@relay.example:465',
+    ]) {
+      expect(loadConfig({ KONTOR_SMTP_RELAY_URL: url }).smtpRelayUrl).toBe(url);
+    }
+    expect(() => loadConfig({ KONTOR_SMTP_RELAY_URL: 'relay.example:25' })).toThrow(
+      /KONTOR_SMTP_RELAY_URL="relay.example:25" is invalid: expected an SMTP relay address/,
+    );
+  });
+
   it('rejects ports out of range and pool sizes below one', () => {
     expect(() => loadConfig({ KONTOR_GATEWAY_PORT: '70000' })).toThrow(/KONTOR_GATEWAY_PORT/);
     expect(() => loadConfig({ KONTOR_DATABASE_POOL_SIZE: '0' })).toThrow(

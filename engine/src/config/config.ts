@@ -74,9 +74,13 @@ const zeebeAddress = (raw: string) =>
       };
 
 const smtpUrl = (raw: string) =>
-  /^smtp:\/\/[^/\s:]+:\d{1,5}$/.test(raw.trim())
+  /^smtps?:\/\/([^/\s:@]+:[^/\s@]*@)?[^/\s:@]+:\d{1,5}$/.test(raw.trim())
     ? { ok: true as const, value: raw.trim() }
-    : { ok: false as const, expected: 'an SMTP relay address such as smtp://mail.example:25' };
+    : {
+        ok: false as const,
+        expected:
+          'an SMTP relay address such as smtp://mail.example:25, smtp://user:password@mail.example:587 or smtps://user:password@mail.example:465',
+      };
 
 const domain = (raw: string) =>
   /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i.test(raw.trim())
@@ -195,7 +199,7 @@ export const settings = {
     env: 'KONTOR_SMTP_RELAY_URL',
     unit: 'URL',
     description:
-      'SMTP relay that answers to claimants go out through, as smtp://host:port. Unset: answers by e-mail fail with an incident that says so.',
+      'SMTP relay that answers to claimants go out through: smtp://host:port (plain), smtp://user:password@host:port (STARTTLS required, then AUTH), smtps://[user:password@]host:port (TLS from the start). Unset: answers by e-mail fail with an incident that says so.',
     parse: smtpUrl,
   },
   faxGatewayDomain: {
@@ -210,6 +214,13 @@ export const settings = {
     unit: 'path',
     description:
       'Folder that answer letters (PDF, one file each) are put into for printing and dispatch. Unset: letter-outbox in KONTOR_DATA_DIR.',
+    parse: text,
+  },
+  smtpRelayCa: {
+    env: 'KONTOR_SMTP_RELAY_CA',
+    unit: 'path',
+    description:
+      "PEM file of CA certificates the relay's certificate may be signed by, besides the system's (a relay with a private CA).",
     parse: text,
   },
   publicUrl: {

@@ -21,16 +21,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ContentStore, ItemStatus } from '@kontor/connectors';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type pg from 'pg';
 import { renderAnswerLetter, type ClaimantAnswer, type LetterAddress } from './claimant-answer.js';
+import { relayTransport, type SmtpRelay } from './smtp-relay.js';
 
-export interface SmtpRelay {
-  readonly host: string;
-  readonly port: number;
-  /** sender of the answers */
-  readonly from: string;
-}
+export type { SmtpRelay } from './smtp-relay.js';
 
 export type AnswerRoute =
   | { readonly means: 'email'; readonly to: string; readonly inReplyTo?: string }
@@ -137,14 +133,7 @@ export class ClaimantDelivery {
 
   constructor(private readonly options: DeliveryOptions) {
     const relay = options.smtpRelay;
-    this.transport = relay
-      ? nodemailer.createTransport({
-          host: relay.host,
-          port: relay.port,
-          secure: false,
-          ignoreTLS: true,
-        })
-      : undefined;
+    this.transport = relay ? relayTransport(relay) : undefined;
   }
 
   async deliver(

@@ -30,8 +30,6 @@ import { extractClaim } from './claim-extraction.js';
 import { composeAnswer, postalAddress } from './claimant-answer.js';
 import { answerRoute, ClaimantDelivery, faxNumberOf, type SmtpRelay } from './claimant-delivery.js';
 
-export type { SmtpRelay } from './claimant-delivery.js';
-
 export interface DuplicateClaimWorkersOptions {
   readonly zeebe: Zeebe.ZeebeGrpcClient;
   readonly pool: pg.Pool;

@@ -13,6 +13,7 @@ import type {
   DispatchState,
   InboundChannel,
   InboundItem,
+  SenderIdentity,
   StoredAttachment,
 } from './inbound-item.js';
 
@@ -20,7 +21,7 @@ import type {
 export interface InboundItemValues {
   readonly channel: InboundChannel;
   readonly recipientId: string;
-  readonly sender: { name?: string; email?: string; address?: string };
+  readonly sender: SenderIdentity;
   readonly receivedAt: Date;
   readonly subject?: string;
   readonly bodyText: string;
@@ -38,6 +39,7 @@ interface ItemRow {
   sender_name: string | null;
   sender_email: string | null;
   sender_address: string | null;
+  sender_fax: string | null;
   received_at: Date;
   subject: string | null;
   body_text: string;
@@ -75,6 +77,7 @@ const fromRow = (row: ItemRow): InboundItem => ({
     ...(row.sender_name ? { name: row.sender_name } : {}),
     ...(row.sender_email ? { email: row.sender_email } : {}),
     ...(row.sender_address ? { address: row.sender_address } : {}),
+    ...(row.sender_fax ? { fax: row.sender_fax } : {}),
   },
   receivedAt: row.received_at,
   subject: row.subject,
@@ -118,8 +121,8 @@ export class InboundItemRepository {
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO inbound_item (reference, channel, recipient_id, sender_name, sender_email,
            sender_address, received_at, subject, body_text, language, raw_sha256, raw_content_type,
-           raw_size, channel_message_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           raw_size, channel_message_id, sender_fax)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (channel, recipient_id, channel_message_id)
            WHERE channel_message_id IS NOT NULL DO NOTHING
          RETURNING id`,
@@ -138,6 +141,7 @@ export class InboundItemRepository {
           values.raw.contentType,
           values.raw.size,
           values.channelMessageId ?? null,
+          values.sender.fax ?? null,
         ],
       );
       if (rows.length === 0) {

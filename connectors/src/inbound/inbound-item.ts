@@ -22,6 +22,8 @@ export interface SenderIdentity {
   readonly email?: string;
   /** postal address as one text, lines separated by newlines */
   readonly address?: string;
+  /** the number a fax came from, as the fax server tells it */
+  readonly fax?: string;
 }
 
 /** A document that came with an item, before it is stored. */

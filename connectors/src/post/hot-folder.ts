@@ -4,7 +4,8 @@
  * for `settleMs` (a scanner may still be writing it); after it is stored it moves to
  * `<dir>/.done/`, and a file that is refused moves to `<dir>/.rejected/` with a
  * `<name>.reason.txt` beside it. Nothing is deleted; a file that fails for another reason (the
- * database is down) stays where it is and is tried again.
+ * database is down) stays where it is and is tried again. A fax server names the sending
+ * number by starting the file name with it and an underscore (`fax/christkind/+49897654321_0915.pdf`).
  *
  *   const folder = new HotFolder({ dir: '/srv/scans', scans, logger });
  *   folder.start();
@@ -28,6 +29,8 @@ export interface HotFolderOptions {
 }
 
 const CHANNELS = ['post', 'fax'] as const;
+/** a fax's file name may start with the sending number: `+49897654321_…` */
+const SENDER_PREFIX = /^(\+?\d{6,20})_/;
 
 export class HotFolder {
   private timer: NodeJS.Timeout | undefined;
@@ -77,6 +80,9 @@ export class HotFolder {
               filename: name,
               content: await fs.readFile(file),
               scanId: `hot-folder:${relative}:${stat.size}:${Math.round(stat.mtimeMs)}`,
+              ...(channel === 'fax' && SENDER_PREFIX.test(name)
+                ? { senderFax: SENDER_PREFIX.exec(name)![1] }
+                : {}),
             });
             await this.moveTo('.done', relative, file);
             results.push({ file: relative, outcome: 'stored', detail: item.reference });

@@ -209,6 +209,33 @@ describe('post and fax in Kontor', () => {
       expect(res.status).toBe(413);
     });
 
+    it("keeps a fax's sending number from the fax server, and refuses one that is not a number", async () => {
+      // when
+      const res = await upload(
+        await pdfWithText(LETTER),
+        `recipient=christkind&channel=fax&filename=fax-0051.pdf&sender=${encodeURIComponent('+49 89 7654321')}`,
+      );
+      const bad = await upload(
+        await pdfWithText(LETTER),
+        'recipient=christkind&channel=fax&sender=anna%40example.org',
+      );
+      const forPost = await upload(
+        await pdfWithText(LETTER),
+        'recipient=christkind&channel=post&sender=%2B4989765432',
+      );
+
+      // then
+      expect(res.status).toBe(201);
+      const { reference } = (await res.json()) as { reference: string };
+      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
+      expect(item?.sender).toEqual({ fax: '+49 89 7654321' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { message: string }).message).toMatch(
+        /sender to be the fax number a fax came from .* got 'anna@example.org'/,
+      );
+      expect(forPost.status).toBe(400);
+    });
+
     it('answers 401 without sign-in and 400 without a channel', async () => {
       expect(
         (await upload(PNG_BYTES, 'recipient=christkind&channel=post', 'image/png', false)).status,
@@ -262,6 +289,26 @@ describe('post and fax in Kontor', () => {
       );
       expect(await fs.readFile(`${rejected}.reason.txt`, 'utf8')).toMatch(/not a PDF or an image/);
       expect(await fs.readdir(dir)).toEqual([]);
+    });
+
+    it("takes a fax's sending number from the start of its file name", async () => {
+      // given
+      const dir = path.join(hotFolder, 'fax', 'christkind');
+      await fs.mkdir(dir, { recursive: true });
+      const name = '+4930123456_20261126-0915.pdf';
+      await fs.writeFile(path.join(dir, name), await pdfWithText(LETTER));
+      const old = new Date(Date.now() - 5_000);
+      await fs.utimes(path.join(dir, name), old, old);
+
+      // then
+      const { rows } = await eventually(async () => {
+        const found = await kontor.database.pool.query<{ sender_fax: string }>(
+          'SELECT sender_fax FROM inbound_item WHERE subject = $1',
+          [`Fax ${name}`],
+        );
+        return found.rows.length > 0 && found;
+      }, 15_000);
+      expect(rows).toEqual([{ sender_fax: '+4930123456' }]);
     });
 
     it('reads an image from the folder by OCR and stores its text', async () => {

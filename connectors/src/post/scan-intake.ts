@@ -6,6 +6,7 @@
  *
  *   const scans = new ScanIntake({ intake, ocr: await tesseractOcr() });
  *   const { item, textMethod } = await scans.receive({ recipientId: 'christkind', channel: 'post', filename: 'brief.pdf', content });
+ *   await scans.receive({ recipientId: 'christkind', channel: 'fax', filename: 'fax.pdf', content, senderFax: '+49 89 7654321' });
  */
 import type { InboundChannel, InboundItem } from '../inbound/inbound-item.js';
 import type { InboundService } from '../inbound/inbound.service.js';
@@ -18,7 +19,12 @@ export interface Scan {
   readonly content: Buffer;
   /** identifies the same scan delivered twice (e.g. the hot folder's file name and size) */
   readonly scanId?: string;
+  /** a fax's sending number, as the fax server tells it (caller id / station id) */
+  readonly senderFax?: string;
 }
+
+/** A fax number as fax servers give it: digits, at most one leading +, spaces, dashes, slashes, parentheses. */
+export const FAX_NUMBER = /^\+?[\d\s()/-]{6,30}$/;
 
 export const NEEDS_TRANSCRIPTION = 'needs transcription';
 
@@ -39,10 +45,11 @@ export class ScanIntake {
     const text = await textOfScan(scan.content, { ocr: this.options.ocr });
     const contentType = CONTENT_TYPES[text.kind];
     const what = scan.channel === 'fax' ? 'Fax' : 'Letter';
+    const senderFax = scan.channel === 'fax' ? scan.senderFax?.trim() : undefined;
     const { item, duplicate } = await this.options.intake.receive({
       channel: scan.channel,
       recipientId: scan.recipientId,
-      sender: {},
+      sender: senderFax ? { fax: senderFax } : {},
       receivedAt: new Date(),
       subject:
         text.method === 'none'

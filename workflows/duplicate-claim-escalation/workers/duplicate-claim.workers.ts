@@ -52,7 +52,7 @@ interface InboundItemVariable {
   reference: string;
   channel: string;
   recipientId: string;
-  /** `fax`: not set by today's scan intake; the number is then read from the fax's text */
+  /** `fax`: the sending number as the fax server told the intake; else read from the fax's text */
   sender: { name?: string; email?: string; address?: string; fax?: string };
   subject?: string | null;
   bodyText: string;

@@ -127,6 +127,13 @@ export const intakeOpenApi: {
           { name: 'recipient', in: 'query', required: true, schema: { type: 'string' } },
           { name: 'channel', in: 'query', required: true, schema: { enum: ['post', 'fax'] } },
           { name: 'filename', in: 'query', required: false, schema: { type: 'string' } },
+          {
+            name: 'sender',
+            in: 'query',
+            required: false,
+            description: "A fax's sending number as the fax server tells it (channel fax only)",
+            schema: { type: 'string', example: '+49 89 7654321' },
+          },
         ],
         requestBody: {
           required: true,

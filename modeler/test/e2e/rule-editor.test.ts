@@ -190,8 +190,9 @@ describe('web app: rule editor', () => {
     });
     await expect.poll(() => page.locator('.drg-decision').count()).toBe(2);
     expect(await page.locator('.drg-input').count()).toBe(2);
-    // three information requirements, and the knowledge requirement of the read-only BKM
-    expect(await page.locator('.react-flow__edge').count()).toBe(4);
+    // three information requirements, and the knowledge requirement of the read-only BKM (the
+    // edges are drawn once the nodes are measured, a frame after the nodes)
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(4);
     expect(await page.locator('.drg-other').textContent()).toBe(
       'business knowledge modelRisk policy',
     );

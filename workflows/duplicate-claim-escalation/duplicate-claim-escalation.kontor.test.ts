@@ -217,6 +217,7 @@ describe('duplicate-claim escalation in Kontor', () => {
         match?: { material: boolean };
         item?: { channel: string };
         steps: { status: string }[];
+        tasks: { elementId: string; state: string; candidateGroups: string[] }[];
       }[];
       hiddenClaims: number;
     };
@@ -232,6 +233,17 @@ describe('duplicate-claim escalation in Kontor', () => {
     expect(file.claims[1].match?.material).toBe(true);
     expect(file.claims[1].steps.map((s) => s.status)).toContain('answered');
     expect(file.hiddenClaims).toBe(0);
+    // with the user tasks of each claim's process: the office's, and the open escalation
+    expect(file.claims[1].tasks.map((t) => [t.elementId, t.candidateGroups])).toEqual([
+      ['work-claim', ['office-sinterklaas']],
+    ]);
+    const escalation = await eventually(async () => {
+      const again = (await (
+        await central(`/api/case-files/${christkindClaim.reference}`)
+      ).json()) as typeof file;
+      return again.claims[0].tasks.find((t) => t.elementId === 'decide-duplicate');
+    }, 20_000);
+    expect(escalation).toMatchObject({ state: 'open', candidateGroups: ['escalation'] });
 
     // and the Christkind's office sees its own claim, not Sinterklaas's, and is told one exists
     const own = (await (

@@ -51,6 +51,16 @@ interface CaseFile {
       handedTo: string | null;
       at: string;
     }[];
+    tasks: {
+      key: string;
+      name: string;
+      state: 'open' | 'completed' | 'canceled';
+      assignee: string | null;
+      candidateGroups: string[];
+      createdAt: string;
+      completedBy: string | null;
+      completedAt: string | null;
+    }[];
     item?: { reference: string; channel: string; subject: string | null; receivedAt: string };
     steps: { at: string; status: string; detail: string | null }[];
   }[];
@@ -142,7 +152,17 @@ function CaseFileView({ reference }: { reference: string }) {
             </p>
           )}
           {file.claims.map(
-            ({ claim, match, decision, mergedInto, mergedClaims, documents, item, steps }) => (
+            ({
+              claim,
+              match,
+              decision,
+              mergedInto,
+              mergedClaims,
+              documents,
+              tasks,
+              item,
+              steps,
+            }) => (
               <article key={claim.reference} className="case-claim" data-testid="case-claim">
                 <h3>
                   {claim.reference} — {claim.recipientId} by {item?.channel ?? claim.channel}
@@ -218,6 +238,25 @@ function CaseFileView({ reference }: { reference: string }) {
                               ? 'in the letter outbox'
                               : `sent through ${d.handedTo}`
                             : 'prepared'}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
+                {tasks.length > 0 && (
+                  <div data-testid="claim-tasks">
+                    Tasks:
+                    <ul>
+                      {tasks.map((t) => (
+                        <li key={t.key}>
+                          {t.name} ({t.candidateGroups.join(', ') || 'anyone'}) —{' '}
+                          {t.state === 'completed'
+                            ? `done by ${t.completedBy ?? 'someone'}, ${new Date(t.completedAt ?? t.createdAt).toLocaleString()}`
+                            : t.state === 'canceled'
+                              ? 'no longer needed'
+                              : t.assignee
+                                ? `open, with ${t.assignee}`
+                                : 'open'}
                         </li>
                       ))}
                     </ul>

@@ -87,9 +87,19 @@ describe('web app: duplicate-claim escalation', () => {
 
     // then Knecht Ruprecht has the escalation in his tasklist
     await expect
-      .poll(() => page.reload().then(() => page.getByTestId('task-row').count()), {
-        timeout: 20_000,
-      })
+      .poll(
+        async () => {
+          // the list is fetched after the page loaded: give it a moment before counting
+          await page.reload();
+          await page
+            .getByTestId('task-row')
+            .first()
+            .waitFor({ timeout: 2_000 })
+            .catch(() => undefined);
+          return page.getByTestId('task-row').count();
+        },
+        { timeout: 20_000 },
+      )
       .toBe(1);
     await page.getByRole('button', { name: 'Decide on the duplicate claim' }).click();
     await page.waitForSelector('#root_earlierClaimSummary');
@@ -147,6 +157,10 @@ describe('web app: duplicate-claim escalation', () => {
     await expect.poll(() => page.getByTestId('case-claim').count()).toBe(2);
     expect(await page.getByTestId('case-claim').nth(1).textContent()).toContain('duplicate claim');
     expect(await page.getByTestId('case-claim').nth(0).textContent()).toContain('decided (reject)');
+    // with its tasks: the escalation decided by Knecht Ruprecht
+    expect(await page.getByTestId('claim-tasks').nth(0).textContent()).toContain(
+      'Decide on the duplicate claim (escalation) — done by ruprecht',
+    );
     await saveScreenshot(page, 'duplicate-escalation-case-file');
     await page.close();
   }, 90_000);

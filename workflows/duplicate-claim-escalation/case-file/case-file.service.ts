@@ -8,7 +8,8 @@
  * when); a merged claim says which claim it was merged into, and the surviving claim lists the
  * claims merged into it with the wishes each added (a merged claim is no separate claim of the
  * claimant any more: the similarity check reports the claim that stands for it). Letters and
- * faxes sent for a claim's item are listed with where they went.
+ * faxes sent for a claim's item are listed with where they went, and the user tasks of the
+ * item's process instance (from the tasklist) with their state and who did them.
  *
  * Who sees what: the central team (admin, auditor) and the escalation groups see every claim;
  * an office sees the claims of its recipients only, and learns how many others exist elsewhere
@@ -72,6 +73,18 @@ export interface CaseFileEntry {
     readonly state: 'rendered' | 'handed-over';
     readonly handedTo: string | null;
     readonly at: string;
+  }[];
+  /** user tasks of the item's process instance, as the tasklist took them, oldest first */
+  readonly tasks: {
+    readonly key: string;
+    readonly name: string;
+    readonly elementId: string;
+    readonly state: 'open' | 'completed' | 'canceled';
+    readonly assignee: string | null;
+    readonly candidateGroups: string[];
+    readonly createdAt: string;
+    readonly completedBy: string | null;
+    readonly completedAt: string | null;
   }[];
   readonly item?: {
     readonly reference: string;
@@ -222,7 +235,14 @@ export class CaseFiles {
       }),
     };
     if (!claim.inboundItemId) {
-      return { claim, ...(match ? { match } : {}), ...escalation, documents: [], steps: [] };
+      return {
+        claim,
+        ...(match ? { match } : {}),
+        ...escalation,
+        documents: [],
+        tasks: [],
+        steps: [],
+      };
     }
     const { rows: items } = await this.pool.query<{
       reference: string;
@@ -232,6 +252,23 @@ export class CaseFiles {
     }>('SELECT reference, channel, subject, received_at FROM inbound_item WHERE id = $1', [
       claim.inboundItemId,
     ]);
+    const { rows: tasks } = await this.pool.query<{
+      key: string;
+      name: string;
+      element_id: string;
+      state: 'open' | 'completed' | 'canceled';
+      assignee: string | null;
+      candidate_groups: string[];
+      created_at: Date;
+      completed_by: string | null;
+      completed_at: Date | null;
+    }>(
+      `SELECT t.job_key::text AS key, t.name, t.element_id, t.state, t.assignee,
+              t.candidate_groups, t.created_at, t.completed_by, t.completed_at
+         FROM inbound_item i JOIN user_task t ON t.process_instance_key = i.process_instance_key
+        WHERE i.id = $1 ORDER BY t.created_at, t.job_key`,
+      [claim.inboundItemId],
+    );
     const { rows: steps } = await this.pool.query<{
       at: Date;
       status: string;
@@ -265,6 +302,17 @@ export class CaseFiles {
         state: d.state,
         handedTo: d.handed_to,
         at: d.created_at.toISOString(),
+      })),
+      tasks: tasks.map((t) => ({
+        key: t.key,
+        name: t.name,
+        elementId: t.element_id,
+        state: t.state,
+        assignee: t.assignee,
+        candidateGroups: t.candidate_groups,
+        createdAt: t.created_at.toISOString(),
+        completedBy: t.completed_by,
+        completedAt: t.completed_at?.toISOString() ?? null,
       })),
       ...(items[0]
         ? {

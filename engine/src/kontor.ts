@@ -153,6 +153,8 @@ export async function startKontor(config: KontorConfig, logger: Logger): Promise
       credentials: config.tasklistZeebeAddress
         ? 'environment'
         : { bearerToken: config.gatewayBearerToken },
+      // the embedded engine's records are here: tasks other clients completed show as completed
+      engineRecordsInDatabase: !config.tasklistZeebeAddress,
     });
     stack.push(() => tasklist.stop());
 

@@ -23,6 +23,7 @@ describe('tasklist lease check', () => {
       credentials: {},
       // checked by the tests, not on a timer
       leaseCheck: false,
+      engineRecordsInDatabase: true,
     });
     await deployReviewProcess(harness.engine, 'lease-check');
   });
@@ -88,6 +89,24 @@ describe('tasklist lease check', () => {
 
     // then
     expect((await tasklist.tasks.get(key))?.state).toBe('completed');
+  });
+
+  it('marks a task completed when another client completed its job, with its values', async () => {
+    // given a task whose job a worker completed through the Zeebe client, not the tasklist
+    const instances = await startInstances(harness.engine, 'lease-check', [{}]);
+    const [key] = await waitForTasks(harness.database.pool, instances);
+    await harness.zeebe.completeJob({ jobKey: key, variables: { decision: 'approve' } });
+
+    // when
+    const canceled = await tasklist.checkLeases({ recheckAfterMs: 0 });
+
+    // then
+    expect(canceled).not.toContain(key);
+    expect(await tasklist.tasks.get(key)).toMatchObject({
+      state: 'completed',
+      completedBy: null,
+      completionVariables: { decision: 'approve' },
+    });
   });
 
   async function deadlineOf(jobKey: string): Promise<number> {

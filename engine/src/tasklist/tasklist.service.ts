@@ -8,7 +8,8 @@
  * (its instance was canceled, a boundary event interrupted it) is marked canceled when someone
  * acts on it, and without anyone acting by the lease check: every few seconds the tasklist
  * renews the job leases of the open tasks checked longest ago (Zeebe's UpdateJobTimeout, which
- * any gateway answers), and a job the engine no longer has cancels its task. Outcomes are
+ * any gateway answers), and a job the engine no longer has cancels its task — or completes it,
+ * when the embedded engine's records show that another client completed the job. Outcomes are
  * values (`TaskOutcome`), not exceptions.
  *
  *   const tasklist = startTasklist({ pool, logger, zeebeAddress: 'grpc://127.0.0.1:26500', credentials: {} });
@@ -45,6 +46,12 @@ export interface TasklistOptions {
   readonly formsDir?: string;
   /** the lease check of open tasks (see the header); `false`: none */
   readonly leaseCheck?: Partial<LeaseCheck> | false;
+  /**
+   * The engine keeps its records in the tasklist's database (Kontor's embedded engine): a task
+   * whose job is gone is then marked completed when another client completed it, not canceled.
+   * @default false
+   */
+  readonly engineRecordsInDatabase?: boolean;
 }
 
 export interface LeaseCheck {
@@ -111,7 +118,10 @@ export class Tasklist {
     private readonly pool: Pool,
     private readonly client: Zeebe.ZeebeGrpcClient,
     private readonly logger: Logger,
-    options: Pick<TasklistOptions, 'jobTimeoutMs' | 'pollIntervalMs' | 'formsDir' | 'leaseCheck'>,
+    private readonly options: Pick<
+      TasklistOptions,
+      'jobTimeoutMs' | 'pollIntervalMs' | 'formsDir' | 'leaseCheck' | 'engineRecordsInDatabase'
+    >,
   ) {
     this.leaseCheck =
       options.leaseCheck === false ? undefined : { ...DEFAULT_LEASE_CHECK, ...options.leaseCheck };
@@ -303,10 +313,20 @@ export class Tasklist {
     return goneOutcome(jobKey);
   }
 
-  /** Marks a task canceled unless it was completed meanwhile (its job is gone either way). */
+  /**
+   * Closes an open task whose job is gone: completed when the engine's records show another
+   * client completed it, else canceled. Returns whether it was canceled.
+   */
   private cancelOpen(jobKey: string): Promise<boolean> {
     return this.tasks.withLockedTask(jobKey, async (task, finish) => {
       if (task?.state !== 'open') return false;
+      const end = this.options.engineRecordsInDatabase
+        ? await this.tasks.jobEnd(jobKey)
+        : undefined;
+      if (end?.intent === 'COMPLETED') {
+        await finish.completed(null, end.variables);
+        return false;
+      }
       await finish.canceled();
       return true;
     });

@@ -328,6 +328,34 @@ export class UserTaskRepository {
     return rows.map((r) => r.job_key);
   }
 
+  /**
+   * How the embedded engine ended a task's job, from its records in this database: completed
+   * (by any client, with the variables it completed with) or canceled; undefined when it has
+   * no record of the end (a remote cluster, or not ended).
+   */
+  async jobEnd(
+    jobKey: string,
+  ): Promise<
+    { intent: 'COMPLETED'; variables: Record<string, unknown> } | { intent: 'CANCELED' } | undefined
+  > {
+    const { rows } = await this.pool.query<{
+      intent: string;
+      value: { variables?: Record<string, unknown> };
+    }>(
+      `SELECT r.intent, r.value FROM user_task t
+         JOIN engine_record r ON r.process_instance_key = t.process_instance_key
+        WHERE t.job_key = $1 AND r.record_key = t.job_key AND r.value_type = 'JOB'
+          AND r.intent IN ('COMPLETED', 'CANCELED')
+        ORDER BY r.position DESC LIMIT 1`,
+      [jobKey],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return row.intent === 'COMPLETED'
+      ? { intent: 'COMPLETED', variables: row.value.variables ?? {} }
+      : { intent: 'CANCELED' };
+  }
+
   async renewLease(jobKey: string, deadline: number): Promise<void> {
     await this.pool.query('UPDATE user_task SET job_deadline = $2 WHERE job_key = $1', [
       jobKey,
@@ -364,7 +392,8 @@ export class UserTaskRepository {
 
 /** Marks a locked task completed or canceled, inside the lock's transaction. */
 export interface TaskFinisher {
-  completed(by: string, variables: Record<string, unknown>): Promise<void>;
+  /** `by` null: completed outside the tasklist (another Zeebe client) */
+  completed(by: string | null, variables: Record<string, unknown>): Promise<void>;
   canceled(): Promise<void>;
 }
 

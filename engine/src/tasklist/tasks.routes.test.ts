@@ -143,6 +143,14 @@ describe('tasks REST API', () => {
       const unassignedMine = await agents.caseworker.get(`${base}&filter=unassigned,my-groups`);
       expect(unassignedMine.body.total).toBe(2);
 
+      // a task for no group and no user in particular is anyone's, so in my groups too
+      const open = await tasksOf({ candidateGroups: '' });
+      const anyones = await agents.caseworker.get(
+        `/api/tasks?process=${open.bpmnProcessId}&filter=my-groups`,
+      );
+      expect(anyones.body.items.map((t: { key: string }) => t.key)).toEqual(open.keys);
+      expect(anyones.body.items[0]).toMatchObject({ candidateGroups: [], candidateUsers: [] });
+
       const byNumber = await agents.caseworker.get(`${base}&variable=amount=100`);
       expect(byNumber.body.items.map((t: { key: string }) => t.key)).toEqual([keys[1], keys[3]]);
       const byText = await agents.caseworker.get(`${base}&variable=claimNo=C-2`);

@@ -2,7 +2,7 @@
  * User tasks for caseworkers (role caseworker; admin too):
  * - `GET /api/tasks?filter=&process=&variable=&sort=&order=&limit=&offset=` → `{ items, total }`.
  *   `filter` is a comma-separated list, combined with AND, of assigned-to-me, my-groups (a
- *   candidate group of mine, or me a candidate user), unassigned, due-soon (within 24 h),
+ *   candidate group of mine, me a candidate user, or a task for anyone), unassigned, due-soon (within 24 h),
  *   overdue, completed (else open tasks only); `process` a BPMN process id; `variable` (repeatable)
  *   `name=value`, the value read as JSON when it parses (`amount=100`, `vip=true`) else as text;
  *   `sort` created (default), due or name; `order` asc (default) or desc.

@@ -230,9 +230,11 @@ export class UserTaskRepository {
           where.push(`assignee = ${param(query.viewer.username)}`);
           break;
         case 'my-groups':
+          // a task for no group and no user in particular is anyone's (as isCandidate says)
           where.push(
             `(candidate_groups && ${param(query.viewer.candidateGroups)}::text[]
-              OR candidate_users @> ARRAY[${param(query.viewer.username)}]::text[])`,
+              OR candidate_users @> ARRAY[${param(query.viewer.username)}]::text[]
+              OR (cardinality(candidate_groups) = 0 AND cardinality(candidate_users) = 0))`,
           );
           break;
         case 'unassigned':

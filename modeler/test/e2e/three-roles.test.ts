@@ -95,9 +95,8 @@ describe('web app: one instance, three roles', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto(`${app.harness.url}/#/tasks`);
     await app.signIn(page, CASEWORKER.username, CASEWORKER.password);
-    // the task names no candidate groups: it is open to every caseworker, not in "my groups"
-    await page.getByLabel('My groups').uncheck();
-    await page.getByLabel('Unassigned').check();
+    // the task names no candidate groups: it is open to every caseworker, so in "my groups"
+    expect(await page.getByLabel('My groups').isChecked()).toBe(true);
     await expect.poll(() => page.getByTestId('task-row').count()).toBe(1);
     await page.getByTestId('task-row').first().getByRole('button').first().click();
     await page.getByRole('button', { name: 'Claim' }).click();

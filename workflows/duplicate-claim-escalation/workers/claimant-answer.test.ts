@@ -75,6 +75,19 @@ describe('renderAnswerLetter', () => {
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     expect(sha(await renderAnswerLetter(answer, ANNA, date))).toBe(sha(pdf));
   });
+
+  it('writes names and addresses in any script', async () => {
+    // given a claimant who wrote to Väterchen Frost, and one from Greece
+    const ivan = { name: 'Иван Петров', lines: ['ул. Тверская 7', '125009 Москва'] };
+    const ioanna = composeAnswer(anAnswer({ claimantName: 'Ιωάννα Παπαδοπούλου' }));
+
+    // when
+    const text = await textOf(await renderAnswerLetter(ioanna, ivan, new Date()));
+
+    // then
+    expect(text).toContain('Иван Петров ул. Тверская 7 125009 Москва');
+    expect(text).toContain('Ιωάννα Παπαδοπούλου');
+  });
 });
 
 describe('answerRoute', () => {

@@ -12,6 +12,7 @@
  *   answer.text; // 'Hallo Anna Müller,\n\ndiesen Wunschzettel hast du schon …'
  *   const pdf = await renderAnswerLetter(answer, { name: 'Anna Müller', lines: ['Hauptstraße 12', '80331 München'] }, new Date());
  */
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 
 export type AnswerOutcome = 'accepted' | 'allow' | 'merge' | 'reject';
@@ -157,6 +158,12 @@ export function postalAddress(claim: {
 // the left, where a window envelope shows it.
 const MM = 72 / 25.4;
 
+// DejaVu Sans (shipped as an npm package, embedded in the PDF): the PDF base fonts cover
+// Western European letters only, and claimants write from everywhere (Иван, Zoë, Łukasz, Ιωάννα).
+const require = createRequire(import.meta.url);
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+
 /** The answer as an A4 letter (PDF), addressed to `to`, dated `date`. */
 export function renderAnswerLetter(
   answer: ClaimantAnswer,
@@ -181,8 +188,10 @@ export function renderAnswerLetter(
   });
   const left = 25 * MM;
   const width = doc.page.width - left - 20 * MM;
+  doc.registerFont('Body', FONT);
+  doc.registerFont('Body-Bold', FONT_BOLD);
   doc
-    .font('Helvetica')
+    .font('Body')
     .fontSize(8)
     .text(answer.senderName, left, 45 * MM);
   doc.fontSize(11).text([to.name, ...to.lines].filter(Boolean).join('\n'), left, 45 * MM + 14, {
@@ -199,8 +208,8 @@ export function renderAnswerLetter(
     98 * MM,
     { width, align: 'right' },
   );
-  doc.font('Helvetica-Bold').text(answer.subject, left, 108 * MM, { width });
-  doc.moveDown(1.5).font('Helvetica').text(answer.greeting, { width });
+  doc.font('Body-Bold').text(answer.subject, left, 108 * MM, { width });
+  doc.moveDown(1.5).font('Body').text(answer.greeting, { width });
   doc.moveDown().text(answer.decision, { width });
   doc.moveDown().text(answer.referenceLine, { width });
   doc.text(answer.statusLine, { width });

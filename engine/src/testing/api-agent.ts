@@ -44,12 +44,20 @@ export async function signInAgents(
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
+      const type = res.headers.get('content-type') ?? '';
+      // PDF as bytes; JSON parsed; anything else as text
+      if (type.startsWith('application/pdf')) {
+        return {
+          status: res.status,
+          headers: res.headers,
+          body: Buffer.from(await res.arrayBuffer()),
+        };
+      }
       const text = await res.text();
-      const isJson = res.headers.get('content-type')?.includes('json');
       return {
         status: res.status,
         headers: res.headers,
-        body: isJson && text ? JSON.parse(text) : text,
+        body: type.includes('json') && text ? JSON.parse(text) : text,
       };
     };
     return {

@@ -8,8 +8,9 @@
  *   const trail = await collectAuditTrail(instances, engine, key);
  *   res.json(trail)  |  writeAuditTrailPdf(trail, res)
  */
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
+import PDFDocument from 'pdfkit';
 import type { Engine } from '../../runtime/engine.js';
 import type {
   OpenIncident,
@@ -76,8 +77,17 @@ export function describeRecord(record: TimelineRecord): string {
   }
 }
 
+// DejaVu Sans, embedded: variable values and names are printed in whatever script they are in
+// (the PDF base fonts cover Western European letters only).
+const require = createRequire(import.meta.url);
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+
 export function writeAuditTrailPdf(trail: AuditTrail, out: Writable): void {
   const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: auditTitle(trail) } });
+  doc.registerFont('Body', FONT);
+  doc.registerFont('Body-Bold', FONT_BOLD);
+  doc.font('Body');
   doc.pipe(out);
   doc.fontSize(16).text(auditTitle(trail));
   doc.moveDown(0.5).fontSize(10);
@@ -93,13 +103,9 @@ export function writeAuditTrailPdf(trail: AuditTrail, out: Writable): void {
     ['Exported', `${trail.exportedAt} by ${trail.exportedBy}`],
   ];
   for (const [label, value] of facts)
-    doc
-      .font('Helvetica-Bold')
-      .text(`${label}: `, { continued: true })
-      .font('Helvetica')
-      .text(value);
+    doc.font('Body-Bold').text(`${label}: `, { continued: true }).font('Body').text(value);
 
-  doc.moveDown(0.5).font('Helvetica-Bold');
+  doc.moveDown(0.5).font('Body-Bold');
   const v = trail.verification;
   if (v.ok) {
     doc.fillColor('#14532d').text(`Hash chain verified: ${v.checked} records, no changes found.`);
@@ -108,15 +114,15 @@ export function writeAuditTrailPdf(trail: AuditTrail, out: Writable): void {
       .fillColor('#991b1b')
       .text(`Hash chain BROKEN at position ${v.position} after ${v.checked} records: ${v.reason}`);
   }
-  doc.fillColor('black').font('Helvetica');
+  doc.fillColor('black').font('Body');
 
-  doc.moveDown().fontSize(12).font('Helvetica-Bold').text('Records');
-  doc.fontSize(8).font('Helvetica');
+  doc.moveDown().fontSize(12).font('Body-Bold').text('Records');
+  doc.fontSize(8).font('Body');
   for (const record of trail.records) {
     doc
-      .font('Helvetica-Bold')
+      .font('Body-Bold')
       .text(`#${record.position}  ${record.time}  `, { continued: true })
-      .font('Helvetica')
+      .font('Body')
       .text(describeRecord(record));
     doc.fillColor('#666').text(`hash ${record.hash}`).fillColor('black');
   }

@@ -1,3 +1,4 @@
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processBuilder } from '../../bpmn/process-builder.js';
 import type { Engine } from '../../runtime/engine.js';
@@ -244,12 +245,28 @@ describe('process instances API', () => {
       expect(res.body.instance).toMatchObject({ processInstanceKey: paid, state: 'COMPLETED' });
     });
 
-    it('exports a PDF', async () => {
-      const res = await agents.auditor.get(`/api/process-instances/${paid}/audit-trail?format=pdf`);
+    it('exports a PDF with the instance, the chain verification and every record, in any script', async () => {
+      // given an instance whose variables are not in Latin letters
+      const { processInstanceKey } = await engine.createProcessInstance({
+        bpmnProcessId: 'other',
+        variables: { customer: 'Иван Петров', city: 'Αθήνα' },
+      });
+
+      // when
+      const res = await agents.auditor.get(
+        `/api/process-instances/${processInstanceKey}/audit-trail?format=pdf`,
+      );
+
+      // then
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
-      expect(res.body.startsWith('%PDF-')).toBe(true);
-      expect(res.body.length).toBeGreaterThan(1000);
+      const parser = new PDFParse({ data: new Uint8Array(res.body as Buffer) });
+      const text = (await parser.getText()).text.replace(/\s+/g, ' ');
+      await parser.destroy();
+      expect(text).toContain(`other version 1`);
+      expect(text).toMatch(/Hash chain verified: \d+ records, no changes found\./);
+      expect(text).toContain('VARIABLE CREATED customer = "Иван Петров"');
+      expect(text).toContain('VARIABLE CREATED city = "Αθήνα"');
     });
 
     it('names an unknown format', async () => {

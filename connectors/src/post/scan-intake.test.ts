@@ -109,6 +109,16 @@ describe('post and fax in Kontor', () => {
       headers: { 'content-type': contentType, ...(withCookie ? { cookie } : {}) },
       body: content,
     });
+  /** The item an upload answered 201 for, and how its text was read. */
+  const stored = async (res: Response) => {
+    expect(res.status).toBe(201);
+    const { reference, textMethod } = (await res.json()) as {
+      reference: string;
+      textMethod: string;
+    };
+    const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
+    return { textMethod, item };
+  };
   const itemCount = async () =>
     (await kontor.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM inbound_item'))
       .rows[0].n;
@@ -122,13 +132,8 @@ describe('post and fax in Kontor', () => {
       );
 
       // then
-      expect(res.status).toBe(201);
-      const { reference, textMethod } = (await res.json()) as {
-        reference: string;
-        textMethod: string;
-      };
+      const { textMethod, item } = await stored(res);
       expect(textMethod).toBe('text-layer');
-      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
       expect(item).toMatchObject({
         channel: 'post',
         recipientId: 'christkind',
@@ -148,13 +153,8 @@ describe('post and fax in Kontor', () => {
       );
 
       // then
-      expect(res.status).toBe(201);
-      const { reference, textMethod } = (await res.json()) as {
-        reference: string;
-        textMethod: string;
-      };
+      const { textMethod, item } = await stored(res);
       expect(textMethod).toBe('none');
-      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
       expect(item?.subject).toBe('Fax fax-0042.pdf (needs transcription: no readable text)');
       expect(item?.bodyText).toBe('');
     });
@@ -171,13 +171,8 @@ describe('post and fax in Kontor', () => {
       );
 
       // then
-      expect(res.status).toBe(201);
-      const { reference, textMethod } = (await res.json()) as {
-        reference: string;
-        textMethod: string;
-      };
+      const { textMethod, item } = await stored(res);
       expect(textMethod).toBe('ocr');
-      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
       expect(item).toMatchObject({
         channel: 'fax',
         recipientId: 'santa-claus',
@@ -225,9 +220,7 @@ describe('post and fax in Kontor', () => {
       );
 
       // then
-      expect(res.status).toBe(201);
-      const { reference } = (await res.json()) as { reference: string };
-      const item = await new InboundItemRepository(kontor.database.pool).byReference(reference);
+      const { item } = await stored(res);
       expect(item?.sender).toEqual({ fax: '+49 89 7654321' });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { message: string }).message).toMatch(

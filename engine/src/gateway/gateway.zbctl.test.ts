@@ -246,6 +246,31 @@ describe('zbctl', () => {
     expect(amount?.value.value).toBe('42');
   });
 
+  it('delete resource deletes a process definition; deleting it again is NotFound', async () => {
+    // given
+    const deployed = await harness.engine.deployResources([
+      { name: 'await-payment.bpmn', content: AWAIT_PAYMENT.replace(/await-payment/g, 'gone') },
+    ]);
+    const key = deployed.processes[0]!.processDefinitionKey;
+
+    // when
+    await zbctl('delete', 'resource', key);
+
+    // then
+    await expect(zbctl('delete', 'resource', key)).rejects.toMatchObject({
+      stderr: expect.stringMatching(/NotFound/),
+    });
+    await expect(zbctl('create', 'instance', 'gone')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/NotFound/),
+    });
+  });
+
+  it('delete resource with a key that is no number fails before reaching the gateway', async () => {
+    await expect(zbctl('delete', 'resource', 'not-a-key')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/not-a-key|invalid/i),
+    });
+  });
+
   it('a command the engine rejects exits non-zero and prints the status', async () => {
     // when
     const failed = zbctl('cancel', 'instance', '2251799813999999');

@@ -1,6 +1,6 @@
 /**
  * What one batch of commands produced besides state changes: the records to append, the process
- * instance rows for the read model, new deployments, and the work to do once the batch has
+ * instance rows for the read model, new deployments and deleted resources, and the work to do once the batch has
  * committed (answering waiting callers, offering new jobs to workers). Nothing in here is visible
  * outside the engine before the commit.
  */
@@ -42,10 +42,18 @@ export interface DeploymentRow {
   }[];
 }
 
+/** A deleted resource: its row is marked, never removed (history keeps it). */
+export interface DeletionRow {
+  readonly kind: 'process' | 'decisionRequirements';
+  readonly key: string;
+  readonly deletedAt: number;
+}
+
 export class Batch {
   readonly records: EngineRecord[] = [];
   readonly instances = new Map<string, InstanceRow>();
   readonly deployments: DeploymentRow[] = [];
+  readonly deletions: DeletionRow[] = [];
   readonly afterCommit: (() => void)[] = [];
   /** process instances that ended in this batch, with their root variables */
   readonly ended: {

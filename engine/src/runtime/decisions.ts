@@ -40,22 +40,68 @@ export class DecisionRegistry {
   private readonly latestDecisions = new Map<string, DeployedDecision>();
   /** tenant, decision id, version tag → the latest version with that tag */
   private readonly latestTagged = new Map<string, DeployedDecision>();
+  /** highest versions ever given (deleted ones included), per `r` + requirements id and `d` + decision id */
+  private readonly highestVersions = new Map<string, number>();
 
   add(requirements: DeployedDecisionRequirements, decisions: readonly DeployedDecision[]): void {
     this.requirements.set(requirements.key, requirements);
     const id = `${requirements.tenantId}\u0000${requirements.id}`;
     if ((this.latestRequirements.get(id)?.version ?? 0) < requirements.version)
       this.latestRequirements.set(id, requirements);
-    for (const decision of decisions) {
-      this.decisions.set(decision.key, decision);
-      const decisionId = `${decision.tenantId}\u0000${decision.id}`;
-      if ((this.latestDecisions.get(decisionId)?.version ?? 0) < decision.version)
-        this.latestDecisions.set(decisionId, decision);
-      if (decision.versionTag === undefined) continue;
-      const tagged = `${decisionId}\u0000${decision.versionTag}`;
-      if ((this.latestTagged.get(tagged)?.version ?? 0) < decision.version)
-        this.latestTagged.set(tagged, decision);
+    this.noteRequirementsVersion(requirements.tenantId, requirements.id, requirements.version);
+    for (const decision of decisions) this.index(decision);
+  }
+
+  private index(decision: DeployedDecision): void {
+    this.decisions.set(decision.key, decision);
+    const decisionId = `${decision.tenantId}\u0000${decision.id}`;
+    if ((this.latestDecisions.get(decisionId)?.version ?? 0) < decision.version)
+      this.latestDecisions.set(decisionId, decision);
+    this.noteDecisionVersion(decision.tenantId, decision.id, decision.version);
+    if (decision.versionTag === undefined) return;
+    const tagged = `${decisionId}\u0000${decision.versionTag}`;
+    if ((this.latestTagged.get(tagged)?.version ?? 0) < decision.version)
+      this.latestTagged.set(tagged, decision);
+  }
+
+  /**
+   * Removes a deleted requirements graph and its decisions; the previous versions become the
+   * latest again. Returns the removed decisions. Their versions stay taken.
+   */
+  remove(requirements: DeployedDecisionRequirements): DeployedDecision[] {
+    const removed = this.inRequirements(requirements.key);
+    this.requirements.delete(requirements.key);
+    for (const decision of removed) this.decisions.delete(decision.key);
+    this.latestRequirements.clear();
+    this.latestDecisions.clear();
+    this.latestTagged.clear();
+    for (const other of this.requirements.values()) {
+      const id = `${other.tenantId}\u0000${other.id}`;
+      if ((this.latestRequirements.get(id)?.version ?? 0) < other.version)
+        this.latestRequirements.set(id, other);
     }
+    for (const decision of [...this.decisions.values()]) this.index(decision);
+    return removed;
+  }
+
+  noteRequirementsVersion(tenantId: string, id: string, version: number): void {
+    const key = `r\u0000${tenantId}\u0000${id}`;
+    if ((this.highestVersions.get(key) ?? 0) < version) this.highestVersions.set(key, version);
+  }
+
+  noteDecisionVersion(tenantId: string, decisionId: string, version: number): void {
+    const key = `d\u0000${tenantId}\u0000${decisionId}`;
+    if ((this.highestVersions.get(key) ?? 0) < version) this.highestVersions.set(key, version);
+  }
+
+  /** The version the next deployment of a requirements graph gets: past every version ever deployed. */
+  nextRequirementsVersion(tenantId: string, id: string): number {
+    return (this.highestVersions.get(`r\u0000${tenantId}\u0000${id}`) ?? 0) + 1;
+  }
+
+  /** The version the next deployment of a decision gets: past every version ever deployed. */
+  nextDecisionVersion(tenantId: string, decisionId: string): number {
+    return (this.highestVersions.get(`d\u0000${tenantId}\u0000${decisionId}`) ?? 0) + 1;
   }
 
   latestRequirementsOf(tenantId: string, id: string): DeployedDecisionRequirements | undefined {

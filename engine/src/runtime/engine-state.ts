@@ -172,6 +172,8 @@ export class EngineState {
   private readonly messageStarted = new Map<string, string>();
   private readonly latest = new Map<string, DeployedProcess>();
   private readonly byVersion = new Map<string, DeployedProcess>();
+  /** the highest version ever given per tenant and process id, deleted versions included */
+  private readonly highestVersions = new Map<string, number>();
 
   private readonly dirty = new Map<string, DirtyEntry>();
   private readonly persisted = new Set<string>();
@@ -184,6 +186,48 @@ export class EngineState {
     this.byVersion.set(`${id}\u0000${definition.version}`, definition);
     const current = this.latest.get(id);
     if (!current || current.version < definition.version) this.latest.set(id, definition);
+    this.noteVersion(definition.tenantId, definition.bpmnProcessId, definition.version);
+  }
+
+  /**
+   * Removes a deleted definition: it can no longer be started or called, and the highest
+   * remaining version becomes the latest again. Its version stays taken (see `nextVersion`).
+   */
+  removeDefinition(definition: DeployedProcess): void {
+    this.definitions.delete(definition.processDefinitionKey);
+    const id = `${definition.tenantId}\u0000${definition.bpmnProcessId}`;
+    this.byVersion.delete(`${id}\u0000${definition.version}`);
+    if (this.latest.get(id) !== definition) return;
+    this.latest.delete(id);
+    for (const other of this.definitions.values()) {
+      if (
+        other.tenantId !== definition.tenantId ||
+        other.bpmnProcessId !== definition.bpmnProcessId
+      )
+        continue;
+      const current = this.latest.get(id);
+      if (!current || current.version < other.version) this.latest.set(id, other);
+    }
+  }
+
+  /** A version that was given, also one deleted since: versions are never given twice. */
+  noteVersion(tenantId: string, bpmnProcessId: string, version: number): void {
+    const id = `${tenantId}\u0000${bpmnProcessId}`;
+    if ((this.highestVersions.get(id) ?? 0) < version) this.highestVersions.set(id, version);
+  }
+
+  /** The version the next deployment of a process gets: past every version ever deployed. */
+  nextVersion(tenantId: string, bpmnProcessId: string): number {
+    return (this.highestVersions.get(`${tenantId}\u0000${bpmnProcessId}`) ?? 0) + 1;
+  }
+
+  /** Running process instances (root or called) of a definition. */
+  instancesOf(processDefinitionKey: string): number {
+    let count = 0;
+    for (const instance of this.elements.values())
+      if (!instance.flowScopeKey && instance.processDefinitionKey === processDefinitionKey)
+        count += 1;
+    return count;
   }
 
   latestDefinition(tenantId: string, bpmnProcessId: string): DeployedProcess | undefined {

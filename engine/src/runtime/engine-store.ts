@@ -1,8 +1,8 @@
 /**
  * The engine's PostgreSQL side: takes the partition's writer lock, loads the state at start, and
- * writes one batch — records, state changes, read model, deployments, partition head — in one
- * transaction. Rows go in as arrays through `unnest`, one statement per table, so a batch of
- * thousands of records costs a handful of round trips.
+ * writes one batch — records, state changes, read model, deployments and deletions, partition
+ * head — in one transaction. Rows go in as arrays through `unnest`, one statement per table, so
+ * a batch of thousands of records costs a handful of round trips.
  */
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Pool, PoolClient } from '../state/database.js';
@@ -35,6 +35,8 @@ export interface StoredDecisionRequirements {
   resource: string;
   checksum: string;
   deploymentKey: string;
+  /** deleted by DeleteResource: not deployable, kept for its version number and history */
+  deleted: boolean;
   decisions: { key: string; id: string; name: string; version: number }[];
 }
 
@@ -47,6 +49,8 @@ export interface StoredDefinition {
   resource: string;
   checksum: string;
   deploymentKey: string;
+  /** deleted by DeleteResource: not deployable, kept for its version number and history */
+  deleted: boolean;
 }
 
 /** Advisory-lock namespace for partition writers ("KONT" in ASCII). */
@@ -117,7 +121,7 @@ export class EngineStore {
     const { rows } = await this.writer.query<StoredDefinition>(
       `SELECT process_definition_key::text AS "processDefinitionKey", bpmn_process_id AS "bpmnProcessId",
               version, tenant_id AS "tenantId", resource_name AS "resourceName", resource, checksum,
-              deployment_key::text AS "deploymentKey"
+              deployment_key::text AS "deploymentKey", deleted_at IS NOT NULL AS deleted
          FROM engine_process_definition ORDER BY version`,
     );
     return rows;
@@ -127,7 +131,7 @@ export class EngineStore {
     const { rows } = await this.writer.query<StoredDecisionRequirements>(
       `SELECT r.decision_requirements_key::text AS key, r.decision_requirements_id AS id, r.name, r.version,
               r.tenant_id AS "tenantId", r.resource_name AS "resourceName", r.resource, r.checksum,
-              r.deployment_key::text AS "deploymentKey",
+              r.deployment_key::text AS "deploymentKey", r.deleted_at IS NOT NULL AS deleted,
               coalesce(json_agg(json_build_object('key', d.decision_key::text, 'id', d.decision_id,
                                                   'name', d.name, 'version', d.version))
                        FILTER (WHERE d.decision_key IS NOT NULL), '[]') AS decisions
@@ -236,6 +240,16 @@ export class EngineStore {
             );
           }
         }
+      }
+      for (const deletion of batch.deletions) {
+        await client.query(
+          deletion.kind === 'process'
+            ? `UPDATE engine_process_definition SET deleted_at = to_timestamp($2 / 1000.0)
+                WHERE process_definition_key = $1`
+            : `UPDATE engine_decision_requirements SET deleted_at = to_timestamp($2 / 1000.0)
+                WHERE decision_requirements_key = $1`,
+          [deletion.key, deletion.deletedAt],
+        );
       }
       if (changes.deletes.length > 0) {
         await client.query(

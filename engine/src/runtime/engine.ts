@@ -177,6 +177,10 @@ export class Engine implements GatewayEngine {
     this.positions = new Sequence(this.head.lastPosition);
     this.state = new EngineState();
     for (const stored of await this.store.loadDefinitions()) {
+      if (stored.deleted) {
+        this.state.noteVersion(stored.tenantId, stored.bpmnProcessId, stored.version);
+        continue;
+      }
       const { processes, problems } = await compileBpmn(stored.resource);
       const model = processes.find((process) => process.bpmnProcessId === stored.bpmnProcessId);
       if (!model) {
@@ -187,6 +191,12 @@ export class Engine implements GatewayEngine {
       this.state.addDefinition({ ...stored, versionTag: model.versionTag, model });
     }
     for (const stored of await this.store.loadDecisionRequirements()) {
+      if (stored.deleted) {
+        this.state.decisions.noteRequirementsVersion(stored.tenantId, stored.id, stored.version);
+        for (const decision of stored.decisions)
+          this.state.decisions.noteDecisionVersion(stored.tenantId, decision.id, decision.version);
+        continue;
+      }
       const compiled = await compileDmn(stored.resource);
       const requirements: DeployedDecisionRequirements = { ...stored, compiled };
       this.state.decisions.add(
@@ -416,7 +426,7 @@ export class Engine implements GatewayEngine {
           const definition: DeployedProcess = {
             processDefinitionKey: this.keys.next(),
             bpmnProcessId: model.bpmnProcessId,
-            version: (latest?.version ?? 0) + 1,
+            version: this.state.nextVersion(tenantId, model.bpmnProcessId),
             versionTag: model.versionTag,
             tenantId,
             resourceName: resource.name,
@@ -479,7 +489,7 @@ export class Engine implements GatewayEngine {
       key: this.keys.next(),
       id: resource.dmn.id,
       name: resource.dmn.name || resource.dmn.id,
-      version: (latest?.version ?? 0) + 1,
+      version: registry.nextRequirementsVersion(tenantId, resource.dmn.id),
       tenantId,
       resourceName: resource.name,
       checksum: resource.checksum,
@@ -490,7 +500,7 @@ export class Engine implements GatewayEngine {
       key: this.keys.next(),
       id: decision.id,
       name: decision.name || decision.id,
-      version: (registry.latest(tenantId, decision.id)?.version ?? 0) + 1,
+      version: registry.nextDecisionVersion(tenantId, decision.id),
       versionTag: decision.versionTag,
       tenantId,
       requirements,
@@ -515,6 +525,111 @@ export class Engine implements GatewayEngine {
       );
     }
     return decisions.map(metadataOf);
+  }
+
+  // --- resource deletion ---------------------------------------------------------------------
+
+  /**
+   * Deletes a process definition or a decision requirements graph by its key (Zeebe's
+   * DeleteResource). A deleted process definition can no longer be started, called or triggered
+   * by its start events; if it was the latest version, the previous one becomes the latest and
+   * its start events open again. A deleted requirements graph takes its decisions with it:
+   * business rule tasks that look for them get an incident. Version numbers stay taken.
+   *
+   * As in Camunda 8.8 ("Resource deletion", Limitations), a process definition with running
+   * instances is not deleted: the command is refused with FAILED_PRECONDITION.
+   */
+  async deleteResource(resourceKey: string): Promise<void> {
+    if (!isKey(resourceKey)) {
+      throw invalidArgument(
+        `Expected the resource key to be a positive number, but it was '${resourceKey}'`,
+      );
+    }
+    return this.submit((batch) => {
+      const definition = this.state.definitions.get(resourceKey);
+      if (definition) return this.deleteProcessDefinition(batch, definition);
+      const requirements = this.state.decisions.requirements.get(resourceKey);
+      if (requirements) return this.deleteDecisionRequirements(batch, requirements);
+      throw notFound(
+        `Expected to delete resource with key '${resourceKey}', but no process definition or decision requirements graph with this key was found`,
+      );
+    });
+  }
+
+  private deleteProcessDefinition(batch: Batch, definition: DeployedProcess): void {
+    const running = this.state.instancesOf(definition.processDefinitionKey);
+    if (running > 0) {
+      throw failedPrecondition(
+        `Expected to delete process definition with key '${definition.processDefinitionKey}' (process '${definition.bpmnProcessId}' version ${definition.version}), but it has ${running} running process instance${running === 1 ? '' : 's'}; cancel or complete ${running === 1 ? 'it' : 'them'} first`,
+      );
+    }
+    const value = {
+      ...toMetadata(definition),
+      versionTag: definition.versionTag ?? '',
+      checksum: definition.checksum,
+      deploymentKey: definition.deploymentKey,
+    };
+    const context = { elementId: definition.bpmnProcessId };
+    batch.append('PROCESS', 'DELETING', definition.processDefinitionKey, value, context);
+    const wasLatest =
+      this.state.latestDefinition(definition.tenantId, definition.bpmnProcessId) === definition;
+    this.state.removeDefinition(definition);
+    const events = this.execution.events;
+    const previous = wasLatest
+      ? this.state.latestDefinition(definition.tenantId, definition.bpmnProcessId)
+      : undefined;
+    if (previous) events.openStartEvents(previous, definition);
+    else events.closeStartEvents(definition);
+    batch.append('PROCESS', 'DELETED', definition.processDefinitionKey, value, context);
+    batch.deletions.push({
+      kind: 'process',
+      key: definition.processDefinitionKey,
+      deletedAt: batch.now,
+    });
+    this.appendResourceDeleted(batch, definition.processDefinitionKey, definition.tenantId);
+  }
+
+  private deleteDecisionRequirements(
+    batch: Batch,
+    requirements: DeployedDecisionRequirements,
+  ): void {
+    for (const decision of this.state.decisions.remove(requirements)) {
+      batch.append(
+        'DECISION',
+        'DELETED',
+        decision.key,
+        {
+          dmnDecisionId: decision.id,
+          dmnDecisionName: decision.name,
+          version: decision.version,
+          versionTag: decision.versionTag ?? '',
+          decisionKey: decision.key,
+          dmnDecisionRequirementsId: requirements.id,
+          decisionRequirementsKey: requirements.key,
+          tenantId: decision.tenantId,
+        },
+        { elementId: decision.id },
+      );
+    }
+    batch.append('DECISION_REQUIREMENTS', 'DELETED', requirements.key, {
+      decisionRequirementsId: requirements.id,
+      decisionRequirementsName: requirements.name,
+      decisionRequirementsVersion: requirements.version,
+      decisionRequirementsKey: requirements.key,
+      resourceName: requirements.resourceName,
+      checksum: requirements.checksum,
+      tenantId: requirements.tenantId,
+    });
+    batch.deletions.push({
+      kind: 'decisionRequirements',
+      key: requirements.key,
+      deletedAt: batch.now,
+    });
+    this.appendResourceDeleted(batch, requirements.key, requirements.tenantId);
+  }
+
+  private appendResourceDeleted(batch: Batch, resourceKey: string, tenantId: string): void {
+    batch.append('RESOURCE_DELETION', 'DELETED', resourceKey, { resourceKey, tenantId });
   }
 
   /** Evaluates the latest (or the given) version of a deployed decision (Zeebe's EvaluateDecision). */

@@ -169,6 +169,14 @@ export class Events {
     }
   }
 
+  /** Closes the start event subscriptions of a process definition (a newer version took over, or it was deleted). */
+  closeStartEvents(definition: DeployedProcess): void {
+    for (const subscription of this.state.subscriptionsAt(
+      `process:${definition.processDefinitionKey}`,
+    ))
+      this.close(subscription, 'DELETED');
+  }
+
   /** Closes every subscription an element instance owns (it completed or was terminated). */
   closeFor(instance: ElementInstance): void {
     for (const subscription of this.state.subscriptionsAt(`owner:${instance.key}`))
@@ -209,12 +217,7 @@ export class Events {
 
   /** After a deployment: the new version's event start events replace the previous version's. */
   openStartEvents(definition: DeployedProcess, previous: DeployedProcess | undefined): void {
-    if (previous) {
-      for (const subscription of this.state.subscriptionsAt(
-        `process:${previous.processDefinitionKey}`,
-      ))
-        this.close(subscription, 'DELETED');
-    }
+    if (previous) this.closeStartEvents(previous);
     const process = elementOf(definition.model, definition.bpmnProcessId);
     for (const id of process.eventStartIds ?? []) {
       const start = elementOf(definition.model, id);

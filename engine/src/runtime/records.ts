@@ -32,6 +32,7 @@ export type RecordValueType =
   | 'DECISION_REQUIREMENTS'
   | 'DECISION'
   | 'DECISION_EVALUATION'
+  | 'RESOURCE_DELETION'
   | 'USER_ACTION';
 
 export type RecordIntent =
@@ -55,6 +56,7 @@ export type RecordIntent =
   | 'PUBLISHED'
   | 'EXPIRED'
   | 'CORRELATED'
+  | 'DELETING'
   | 'DELETED'
   | 'TRIGGERED'
   | 'BROADCASTED'

@@ -4,7 +4,7 @@
  * evaluates the latest deployed version of that decision id in the process's tenant when the
  * task is reached. For each process version this tells also which decision version was the
  * latest when the process version was deployed (a decision deployed together with the process
- * counts as before it).
+ * counts as before it). Versions deleted by DeleteResource are left out on both sides.
  *
  * A decision id that is a FEEL expression (`decisionId="=…"`) is only known at run time: such
  * tasks are listed apart, as dynamic calls, under no decision.
@@ -120,6 +120,7 @@ export class DecisionUsageRepository {
                 r.decision_requirements_id, r.deployment_key, r.deployed_at
            FROM engine_decision d
            JOIN engine_decision_requirements r USING (decision_requirements_key)
+          WHERE r.deleted_at IS NULL
           ORDER BY d.decision_id, d.version DESC, d.tenant_id`,
       ),
       // Only definitions that can call a decision at all are read in full.
@@ -135,7 +136,7 @@ export class DecisionUsageRepository {
         `SELECT process_definition_key, bpmn_process_id, version, tenant_id, deployment_key,
                 deployed_at, resource
            FROM engine_process_definition
-          WHERE resource LIKE '%calledDecision%'
+          WHERE resource LIKE '%calledDecision%' AND deleted_at IS NULL
           ORDER BY bpmn_process_id, version DESC, tenant_id`,
       ),
     ]);

@@ -1,7 +1,7 @@
 /**
  * Deployed decisions as the engine wrote them (`engine_decision`, `engine_decision_requirements`):
- * read-only, paged over decision ids, every version listed newest first; and which deployed
- * process versions call them.
+ * read-only, paged over decision ids, every version listed newest first (deleted ones left out,
+ * though `get` still finds them); and which deployed process versions call them.
  */
 import type { Pool } from '../../state/database.js';
 import { DecisionUsageRepository, type DecisionUsageReport } from './decision-usage.repository.js';
@@ -52,6 +52,10 @@ const SELECT_VERSIONS = `
     FROM engine_decision d
     JOIN engine_decision_requirements r USING (decision_requirements_key)`;
 
+/** Decisions whose requirements graph was not deleted (DeleteResource keeps the rows, marked). */
+const DEPLOYABLE = `FROM engine_decision d
+  JOIN engine_decision_requirements r USING (decision_requirements_key) WHERE r.deleted_at IS NULL`;
+
 export class DeployedDecisionsRepository {
   private readonly calls: DecisionUsageRepository;
 
@@ -70,16 +74,15 @@ export class DeployedDecisionsRepository {
   }): Promise<{ items: DeployedDecision[]; total: number }> {
     const [ids, total] = await Promise.all([
       this.pool.query<{ decision_id: string }>(
-        `SELECT DISTINCT decision_id FROM engine_decision ORDER BY decision_id LIMIT $1 OFFSET $2`,
+        `SELECT DISTINCT decision_id ${DEPLOYABLE} ORDER BY decision_id LIMIT $1 OFFSET $2`,
         [page.limit, page.offset],
       ),
-      this.pool.query<{ n: string }>(
-        'SELECT count(DISTINCT decision_id) AS n FROM engine_decision',
-      ),
+      this.pool.query<{ n: string }>(`SELECT count(DISTINCT decision_id) AS n ${DEPLOYABLE}`),
     ]);
     const wanted = ids.rows.map((r) => r.decision_id);
     const { rows } = await this.pool.query<VersionRow>(
-      `${SELECT_VERSIONS} WHERE d.decision_id = ANY($1) ORDER BY d.decision_id, d.version DESC`,
+      `${SELECT_VERSIONS} WHERE d.decision_id = ANY($1) AND r.deleted_at IS NULL
+        ORDER BY d.decision_id, d.version DESC`,
       [wanted],
     );
     const items = wanted.map((decisionId) => {

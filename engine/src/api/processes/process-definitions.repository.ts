@@ -50,19 +50,25 @@ const toVersion = (row: DefinitionRow): ProcessDefinitionVersion => ({
 export class ProcessDefinitionsRepository {
   constructor(private readonly pool: Pool) {}
 
-  /** Processes in order of their id, each with every deployed version, newest first. */
+  /**
+   * Processes in order of their id, each with every deployed version, newest first. Versions
+   * deleted by DeleteResource are left out (they cannot be started); `get` still finds them, for
+   * the diagrams of their past instances.
+   */
   async list(page: Page): Promise<{ items: ProcessSummary[]; total: number }> {
     const [rows, total] = await Promise.all([
       this.pool.query<DefinitionRow>(
         `WITH page AS (
-           SELECT DISTINCT bpmn_process_id FROM engine_process_definition
+           SELECT DISTINCT bpmn_process_id FROM engine_process_definition WHERE deleted_at IS NULL
             ORDER BY bpmn_process_id LIMIT $1 OFFSET $2)
          SELECT ${COLUMNS} FROM engine_process_definition JOIN page USING (bpmn_process_id)
+          WHERE deleted_at IS NULL
           ORDER BY bpmn_process_id, version DESC`,
         [page.limit, page.offset],
       ),
       this.pool.query<{ n: string }>(
-        'SELECT count(DISTINCT bpmn_process_id) AS n FROM engine_process_definition',
+        `SELECT count(DISTINCT bpmn_process_id) AS n FROM engine_process_definition
+          WHERE deleted_at IS NULL`,
       ),
     ]);
     const items: ProcessSummary[] = [];

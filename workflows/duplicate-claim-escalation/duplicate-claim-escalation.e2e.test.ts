@@ -11,10 +11,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Zeebe } from '@camunda8/sdk';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { PDFParse } from 'pdf-parse';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startSmtpConnector,
@@ -29,6 +27,7 @@ import { itemVariables } from '../../connectors/src/inbound/inbound-item.js';
 import { ItemStatus } from '../../connectors/src/inbound/item-status.js';
 import { ScanIntake } from '../../connectors/src/post/scan-intake.js';
 import { pdfWithText } from '../../connectors/src/testing/scans.js';
+import { startSmtpSink, type SmtpSink } from '../../connectors/src/testing/smtp-sink.js';
 import { submissionToItem } from '../../connectors/src/web/web-intake-form.js';
 import { silentLogger } from '../../engine/src/logging/logger.js';
 import { ClaimsRepository } from './similarity/claims.repository.js';
@@ -44,30 +43,10 @@ type UserTaskJob = Omit<ActivatedJob, 'variables'> & { variables: Record<string,
 
 let intake: IntakeHarness;
 let smtp: SmtpConnector;
-let sink: { server: SMTPServer; port: number; mails: ParsedMail[] };
+let sink: SmtpSink;
 let workers: { close(): Promise<void> };
 let outbox: string;
 const taken: UserTaskJob[] = [];
-
-async function startSink(): Promise<typeof sink> {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as { port: number }).port, mails };
-}
 
 const startWorkers = (options: Partial<DuplicateClaimWorkersOptions> = {}) =>
   startDuplicateClaimWorkers({
@@ -93,14 +72,14 @@ beforeAll(async () => {
     port: 0,
     logger: silentLogger(),
   });
-  sink = await startSink();
+  sink = await startSmtpSink();
   outbox = await fs.mkdtemp(path.join(os.tmpdir(), 'kontor-letter-outbox-'));
   workers = startWorkers();
 }, 60_000);
 afterAll(async () => {
   await workers?.close();
   await smtp?.close();
-  await new Promise<void>((resolve) => (sink ? sink.server.close(() => resolve()) : resolve()));
+  await sink?.close();
   await intake?.stop();
   if (outbox) await fs.rm(outbox, { recursive: true, force: true });
 });
@@ -169,13 +148,7 @@ const ended = (processInstanceKey: string) =>
     return records.some((r) => r.intent === 'ELEMENT_COMPLETED' && r.elementId === 'claim-handled');
   }, 15_000);
 
-const mailTo = (address: string, count: number) =>
-  eventually(async () => {
-    const mails = sink.mails.filter((m) =>
-      (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address)),
-    );
-    return mails.length >= count && mails;
-  }, 15_000);
+const mailTo = (address: string, count: number) => sink.mailsTo(address, count);
 
 describe('duplicate-claim escalation', () => {
   let firstReference: string;

@@ -5,42 +5,28 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ItemStatus } from '../../connectors/src/inbound/item-status.js';
 import { RecipientsRepository } from '../../connectors/src/inbound/recipients.repository.js';
 import { UsersRepository } from '../../engine/src/api/auth/users.repository.js';
 import { eventually, RECIPIENTS } from '../../connectors/src/testing/intake-harness.js';
+import { startSmtpSink, type SmtpSink } from '../../connectors/src/testing/smtp-sink.js';
 import { zeebeClient } from '../../engine/src/testing/gateway-harness.js';
 import { startKontorHarness, type KontorHarness } from '../../engine/src/testing/kontor-harness.js';
 
 let kontor: KontorHarness;
 let dataDir: string;
-const mails: ParsedMail[] = [];
-let sink: SMTPServer;
+let sink: SmtpSink;
 let zeebe: ReturnType<typeof zeebeClient>;
 
 beforeAll(async () => {
-  sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        mails.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const sinkPort = (sink.server.address() as { port: number }).port;
+  sink = await startSmtpSink();
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kontor-dce-'));
   kontor = await startKontorHarness({
     KONTOR_DATA_DIR: dataDir,
     KONTOR_SMTP_PORT: '0',
-    KONTOR_SMTP_RELAY_URL: `smtp://127.0.0.1:${sinkPort}`,
+    KONTOR_SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`,
     KONTOR_MAIL_FROM: 'christkind-intake@kontor.example',
     KONTOR_PUBLIC_URL: 'https://wishes.example',
   });
@@ -55,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await zeebe?.close();
   await kontor?.close();
-  await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
+  await sink?.close();
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
@@ -98,7 +84,7 @@ describe('duplicate-claim escalation in Kontor', () => {
     await zeebe.completeJob({ jobKey: task.job_key, variables: { handled: true } });
 
     // then the answer went out through the relay
-    const answer = await eventually(async () => mails[0], 20_000);
+    const answer = await eventually(async () => sink.mails[0], 20_000);
     expect(answer.subject).toBe(`Re: Verlanglijstje [${reference}]`);
     expect(answer.from?.text).toBe('christkind-intake@kontor.example');
     expect(answer.to && !Array.isArray(answer.to) ? answer.to.text : '').toBe('pieter@example.nl');
@@ -362,7 +348,7 @@ describe('duplicate-claim escalation in Kontor', () => {
       { status: 'merged', detail: expect.stringContaining(`into ${merge.surviving}`) },
       { status: 'answered', detail: 'merge (on the status page)' },
     ]);
-    expect(mails).toHaveLength(1);
+    expect(sink.mails).toHaveLength(1);
   });
 });
 

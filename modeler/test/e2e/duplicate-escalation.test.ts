@@ -1,14 +1,19 @@
 /**
- * The "Knecht Ruprecht" escalation in a real Chromium against a real Kontor: two web-form
- * submissions of the same wish list to two recipients start the duplicate-claim escalation
- * process; Kontor's own workers extract, register and check the claims; the escalation case
- * worker sees both claims side by side in the decision form, rejects the second, and the
- * instance goes on to its end.
+ * The "Knecht Ruprecht" escalation in a real Chromium against a real Kontor: the same wish list
+ * mailed (nodemailer to Kontor's SMTP server) to one recipient and sent through the web form to
+ * another starts the duplicate-claim escalation process twice; Kontor's own workers extract,
+ * register and check the claims; the escalation case worker sees both claims side by side in the
+ * decision form and rejects the second; the child gets the answer by e-mail through the relay
+ * (an SMTP sink the test runs); the case file shows both claims. A third copy, uploaded as a
+ * scanned letter (PDF), is escalated as well.
  */
 import fs from 'node:fs/promises';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecipientsRepository } from '../../../connectors/src/inbound/recipients.repository.js';
 import { RECIPIENTS } from '../../../connectors/src/testing/intake-harness.js';
+import { pdfWithText } from '../../../connectors/src/testing/scans.js';
+import { startSmtpSink, type SmtpSink } from '../../../connectors/src/testing/smtp-sink.js';
 import type { NewUser } from '../../../engine/src/api/auth/users.repository.js';
 import { saveScreenshot } from '../../../engine/src/testing/browser.js';
 import { startWebApp, type WebAppFixture } from './web-app-fixture.js';
@@ -23,21 +28,37 @@ const RUPRECHT: NewUser = {
 
 const WORKFLOW = new URL('../../../workflows/duplicate-claim-escalation/', import.meta.url);
 
-const submission = (lastName: string, street: string) => ({
+/** The wish list as the child writes it, by mail or on paper. */
+const LETTER = [
+  'Lieve Sinterklaas,',
+  'ik heet Lotte de Vries, geboren 01-06-2015.',
+  'Kerkstraat 5',
+  '1017 GC Amsterdam',
+  'Ik wil graag een fiets en Lego brandweer.',
+].join('\n');
+
+/** The same list in the web form, with small differences. */
+const SUBMISSION = {
   firstName: 'Lotte',
-  lastName,
+  lastName: 'De Vries',
   birthDate: '2015-06-01',
-  street,
+  email: 'lotte@example.nl',
+  street: 'Kerkstr. 5',
   postalCode: '1017 GC',
   city: 'Amsterdam',
   wishes: ['fiets', 'Lego brandweer'],
-});
+};
 
 describe('web app: duplicate-claim escalation', () => {
   let app: WebAppFixture;
+  let sink: SmtpSink;
 
   beforeAll(async () => {
-    app = await startWebApp([RUPRECHT]);
+    sink = await startSmtpSink();
+    app = await startWebApp([RUPRECHT], {
+      KONTOR_SMTP_PORT: '0',
+      KONTOR_SMTP_RELAY_URL: `smtp://127.0.0.1:${sink.port}`,
+    });
     const recipients = new RecipientsRepository(app.harness.database.pool);
     for (const recipient of RECIPIENTS) await recipients.save(recipient);
     await app.harness.kontor.engine.deployResources([
@@ -47,7 +68,10 @@ describe('web app: duplicate-claim escalation', () => {
       },
     ]);
   });
-  afterAll(() => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await sink?.close();
+  });
 
   it('shows both claims side by side and takes the decision', async () => {
     // given the decision form deployed, as an analyst does in the form editor
@@ -72,18 +96,26 @@ describe('web app: duplicate-claim escalation', () => {
     });
     expect(deployed.ok()).toBe(true);
 
-    // when the same child sends the list to Sinterklaas and then to Père Noël's colleague Santa
-    for (const [recipient, body] of [
-      ['sinterklaas', submission('de Vries', 'Kerkstraat 5')],
-      ['santa-claus', submission('De Vries', 'Kerkstr. 5')],
-    ] as const) {
-      const res = await fetch(`${app.harness.url}/api/intake/recipients/${recipient}/submissions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(res.status).toBe(201);
-    }
+    // when the same child mails the list to Sinterklaas and sends it to Santa Claus by web form
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: app.harness.kontor.smtpPort,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: 'Lotte de Vries <lotte@example.nl>',
+      to: 'sinterklaas@intake.example',
+      subject: 'Verlanglijstje',
+      text: LETTER,
+    });
+    transport.close();
+    const res = await fetch(`${app.harness.url}/api/intake/recipients/santa-claus/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SUBMISSION),
+    });
+    expect(res.status).toBe(201);
+    const { reference: webReference } = (await res.json()) as { reference: string };
 
     // then Knecht Ruprecht has the escalation in his tasklist
     await expect
@@ -107,7 +139,7 @@ describe('web app: duplicate-claim escalation', () => {
     expect(await page.inputValue('#root_earlierClaimSummary')).toContain(
       'Lotte de Vries; born 2015-06-01; Kerkstraat 5, 1017 GC Amsterdam',
     );
-    expect(await page.inputValue('#root_earlierClaimSummary')).toContain('to sinterklaas by web');
+    expect(await page.inputValue('#root_earlierClaimSummary')).toContain('to sinterklaas by email');
     expect(await page.inputValue('#root_claimSummary')).toContain('to santa-claus by web');
     expect(await page.inputValue('#root_similarityReasons')).toContain(
       'same birth date 2015-06-01',
@@ -123,7 +155,7 @@ describe('web app: duplicate-claim escalation', () => {
     await expect.poll(() => page.getByTestId('task-state').textContent()).toBe('completed');
     await saveScreenshot(page, 'duplicate-escalation-decided');
 
-    // then the instance took the decision and ended (no e-mail address: no answer to send)
+    // then the instance took the decision and ended
     const { rows } = await app.harness.database.pool.query<{ process_instance_key: string }>(
       `SELECT process_instance_key::text FROM user_task WHERE element_id = 'decide-duplicate'`,
     );
@@ -146,6 +178,10 @@ describe('web app: duplicate-claim escalation', () => {
     });
     const outcome = records.find((r) => r.valueType === 'VARIABLE' && r.value.name === 'outcome');
     expect(outcome?.value.value).toBe('"reject"');
+    // and the child got the answer by e-mail, through the relay
+    const [answer] = await sink.mailsTo('lotte@example.nl', 1);
+    expect(answer.subject).toContain(`[${webReference}]`);
+    expect(answer.text).toContain('schon an eine andere Stelle geschickt');
 
     // and the case file shows the claimant's two claims, the second marked as the duplicate
     await page.goto(`${app.harness.url}/#/cases`);
@@ -162,6 +198,34 @@ describe('web app: duplicate-claim escalation', () => {
       'Decide on the duplicate claim (escalation) — done by ruprecht',
     );
     await saveScreenshot(page, 'duplicate-escalation-case-file');
+
+    // when the mail room uploads the same list, scanned, for the Christkind
+    const upload = await page.request.post(
+      `${app.harness.url}/api/intake/scans?recipient=christkind&channel=post&filename=brief.pdf`,
+      { headers: { 'content-type': 'application/pdf' }, data: await pdfWithText(LETTER) },
+    );
+    expect(upload.status()).toBe(201);
+
+    // then it is escalated too, against the mailed claim
+    await page.goto(`${app.harness.url}/#/tasks`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page
+            .getByTestId('task-row')
+            .first()
+            .waitFor({ timeout: 2_000 })
+            .catch(() => undefined);
+          return page.getByTestId('task-row').count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await page.getByRole('button', { name: 'Decide on the duplicate claim' }).click();
+    await page.waitForSelector('#root_claimSummary');
+    expect(await page.inputValue('#root_claimSummary')).toContain('to christkind by post');
+    expect(await page.inputValue('#root_earlierClaimSummary')).toContain('Lotte de Vries');
     await page.close();
   }, 90_000);
 });

@@ -17,8 +17,12 @@ export interface WebAppFixture {
   close(): Promise<void>;
 }
 
-export async function startWebApp(users: NewUser[]): Promise<WebAppFixture> {
-  const harness = await startKontorHarness();
+/** `env`: Kontor settings for this app (e.g. KONTOR_SMTP_PORT), as in production. */
+export async function startWebApp(
+  users: NewUser[],
+  env: Record<string, string> = {},
+): Promise<WebAppFixture> {
+  const harness = await startKontorHarness(env);
   const repository = new UsersRepository(harness.database.pool);
   for (const user of users) await repository.create(user);
   const browser = await launchBrowser();

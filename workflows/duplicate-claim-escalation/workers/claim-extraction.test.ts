@@ -92,4 +92,15 @@ describe('extractClaim', () => {
       city: 'Amsterdam',
     });
   });
+
+  it('reads a birth date written day first with dots, slashes or dashes', () => {
+    const born = (line: string) =>
+      extractClaim({ sender: { name: 'Lotte de Vries' }, bodyText: `${line}\nIk wil een fiets.` })
+        .claim.birthDate;
+    expect(born('geboren 01-06-2015')).toBe('2015-06-01');
+    expect(born('née le 01/06/2015')).toBe('2015-06-01');
+    expect(born('geboren am 1.6.2015')).toBe('2015-06-01');
+    // mixed separators are no date
+    expect(born('geboren 01-06.2015')).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * Rules that take a claim out of an inbound item: who (sender name, "ich heiße …", "my name is
- * …"), born when ("geboren am 04.05.2017", "born 2017-05-04", the web form's "Birth date:"),
+ * …"), born when ("geboren am 04.05.2017", "geboren 04-05-2017", "born 2017-05-04", the web form's "Birth date:"),
  * where (the sender's postal address, or a street line and a postal-code line in the text), and
  * what (bullet lines, or the list after "ich wünsche mir" / "I would like"). What the rules do
  * not find is named in `missing`; a claim without a name, without wishes, or with neither postal
@@ -55,8 +55,9 @@ const POSTAL_LINE =
 function isoDate(text: string): string | undefined {
   const iso = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(text);
   if (iso) return valid(+iso[1], +iso[2], +iso[3]);
-  const dotted = /\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b/.exec(text);
-  if (dotted) return valid(+dotted[3], +dotted[2], +dotted[1]);
+  // day first: 04.05.2017 (German), 04/05/2017 (French, British), 04-05-2017 (Dutch)
+  const dotted = /\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b/.exec(text);
+  if (dotted) return valid(+dotted[4], +dotted[3], +dotted[1]);
   return undefined;
 }
 

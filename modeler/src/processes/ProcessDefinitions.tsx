@@ -1,6 +1,8 @@
 /**
  * The analyst's deployed processes (paged on the server), each with all its versions: download
- * a version's BPMN, compare a version with the one before, start an instance with variables.
+ * a version's BPMN, compare a version with the one before, start an instance with variables,
+ * delete a version (after an inline confirmation; the server refuses while instances run, and
+ * its message is shown as it is).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
@@ -27,18 +29,26 @@ export function ProcessDefinitions() {
   const [processes, setProcesses] = useState<{ items: ProcessSummary[]; total: number }>();
   const [error, setError] = useState<string>();
   const [starting, setStarting] = useState<ProcessDefinitionVersion>();
+  const [deletion, setDeletion] = useState<{ kind: 'info' | 'error'; text: string }>();
+  // Bumped after a deletion so that the page is read again from the server.
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     api<{ items: ProcessSummary[]; total: number }>(
       'GET',
       `/api/process-definitions?limit=${PAGE_SIZE}&offset=${page * PAGE_SIZE}`,
     ).then(setProcesses, (e) => setError((e as Error).message));
-  }, [page]);
+  }, [page, reloads]);
 
   return (
     <section className="process-definitions">
       <h2>Deployed processes</h2>
       {error && <p role="alert">{error}</p>}
+      {deletion && (
+        <p role={deletion.kind === 'error' ? 'alert' : 'status'} className="deletion-result">
+          {deletion.text}
+        </p>
+      )}
       {processes?.total === 0 && <p>Nothing deployed yet: open a draft and deploy it.</p>}
       <table>
         <thead>
@@ -52,11 +62,16 @@ export function ProcessDefinitions() {
         <tbody>
           {processes?.items.flatMap((p) =>
             p.versions.map((v, index) => (
-              <tr key={v.processDefinitionKey} data-process={p.bpmnProcessId}>
+              <tr
+                key={v.processDefinitionKey}
+                data-process={p.bpmnProcessId}
+                data-version={v.version}
+              >
                 <td>{index === 0 ? <strong>{p.bpmnProcessId}</strong> : null}</td>
                 <td>
                   {v.version}
                   {v.versionTag ? ` (${v.versionTag})` : ''}
+                  {v.version === p.latestVersion && <span className="latest"> (latest)</span>}
                 </td>
                 <td>{new Date(v.deployedAt).toLocaleString()}</td>
                 <td className="actions">
@@ -79,6 +94,13 @@ export function ProcessDefinitions() {
                       Compare with version {p.versions[index + 1].version}
                     </button>
                   )}
+                  <DeleteVersion
+                    version={v}
+                    onDone={(result) => {
+                      setDeletion(result);
+                      if (result.kind === 'info') setReloads((n) => n + 1);
+                    }}
+                  />
                 </td>
               </tr>
             )),
@@ -104,6 +126,45 @@ export function ProcessDefinitions() {
       )}
       {starting && <StartInstance version={starting} onDone={() => setStarting(undefined)} />}
     </section>
+  );
+}
+
+/** "Delete version N", then "Really delete version N?" or "Keep": one click never deletes. */
+function DeleteVersion({
+  version,
+  onDone,
+}: {
+  version: ProcessDefinitionVersion;
+  onDone: (result: { kind: 'info' | 'error'; text: string }) => void;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function remove() {
+    setBusy(true);
+    try {
+      await api('DELETE', `/api/process-definitions/${version.processDefinitionKey}`);
+      onDone({
+        kind: 'info',
+        text: `Deleted ${version.bpmnProcessId} version ${version.version}`,
+      });
+    } catch (e) {
+      onDone({ kind: 'error', text: (e as Error).message });
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  }
+
+  if (!confirming)
+    return <button onClick={() => setConfirming(true)}>Delete version {version.version}</button>;
+  return (
+    <span className="confirm-delete">
+      <button disabled={busy} onClick={remove}>
+        Really delete version {version.version}?
+      </button>
+      <button onClick={() => setConfirming(false)}>Keep</button>
+    </span>
   );
 }
 

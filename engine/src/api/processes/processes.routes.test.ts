@@ -154,6 +154,81 @@ describe('processes API', () => {
     });
   });
 
+  describe('DELETE /api/process-definitions/:key', () => {
+    const keyOf = async (bpmnXml: string) =>
+      (await deploy(bpmnXml)).body.processes[0].processDefinitionKey as string;
+    const versionsOf = async (id: string) => {
+      const res = await agents.analyst.get('/api/process-definitions?limit=100');
+      return res.body.items.find((p: { bpmnProcessId: string }) => p.bpmnProcessId === id);
+    };
+    const lastUserAction = async () => {
+      const { rows } = await harness.database.pool.query<{ value: unknown }>(
+        `SELECT value FROM engine_record WHERE value_type = 'USER_ACTION'
+          ORDER BY position DESC LIMIT 1`,
+      );
+      return rows[0]?.value;
+    };
+
+    it('deletes the latest version, so that the version before it is the latest again', async () => {
+      // given
+      const id = nextId();
+      const v1 = await keyOf(claimProcess(id));
+      const v2 = await keyOf(claimProcess(id, 'v2'));
+      // when
+      const res = await agents.analyst.delete(`/api/process-definitions/${v2}`);
+      // then
+      expect(res.status).toBe(204);
+      expect(await versionsOf(id)).toMatchObject({
+        latestVersion: 1,
+        versions: [{ processDefinitionKey: v1, version: 1 }],
+      });
+      // the audit trail names who deleted which version
+      expect(await lastUserAction()).toMatchObject({
+        user: 'analyst-agent',
+        action: 'DELETE_PROCESS_DEFINITION',
+        details: { processDefinitionKey: v2, bpmnProcessId: id, version: 2 },
+      });
+      const started = await agents.analyst.post('/api/process-instances', { bpmnProcessId: id });
+      expect(started.body).toMatchObject({ processDefinitionKey: v1, version: 1 });
+    });
+
+    it('answers 409 with the engine message while an instance of the version runs', async () => {
+      // given
+      const id = nextId();
+      const key = await keyOf(claimProcess(id));
+      await agents.analyst.post('/api/process-instances', { bpmnProcessId: id });
+      // when
+      const res = await agents.analyst.delete(`/api/process-definitions/${key}`);
+      // then
+      expect(res.status).toBe(409);
+      expect(res.body.error).toBe('conflict');
+      expect(res.body.message).toMatch(/has 1 running process instance;/);
+      expect((await versionsOf(id)).versions).toHaveLength(1);
+    });
+
+    it('answers 404 for an unknown or already deleted key, and 400 for a malformed one', async () => {
+      const key = await keyOf(claimProcess(nextId()));
+      expect((await agents.analyst.delete(`/api/process-definitions/${key}`)).status).toBe(204);
+      const again = await agents.analyst.delete(`/api/process-definitions/${key}`);
+      expect(again.status).toBe(404);
+      expect(again.body.message).toMatch(new RegExp(`'${key}'`));
+      expect((await agents.analyst.delete('/api/process-definitions/12345')).status).toBe(404);
+      const bad = await agents.analyst.delete('/api/process-definitions/abc');
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/'abc'/);
+    });
+
+    it('is allowed to admins, refused to caseworkers and auditors, and to anonymous callers', async () => {
+      const key = await keyOf(claimProcess(nextId()));
+      const path = `/api/process-definitions/${key}`;
+      expect((await agents.caseworker.delete(path)).status).toBe(403);
+      expect((await agents.auditor.delete(path)).status).toBe(403);
+      expect((await agents.anonymous.delete(path)).status).toBe(401);
+      expect((await agents.admin.delete(path)).status).toBe(204);
+      expect(await lastUserAction()).toMatchObject({ user: 'admin-agent' });
+    });
+  });
+
   describe('POST /api/process-instances', () => {
     it('starts the latest version with variables', async () => {
       const id = nextId();

@@ -5,6 +5,8 @@
  * - `GET /api/process-definitions/:key` → one version with its XML; `…/:key/bpmn` → the file
  * - `GET /api/process-definitions/:key/diff?against=<key>` → elements added, removed, changed
  *   from version `against` to version `key`
+ * - `DELETE /api/process-definitions/:key` → 204; 409 with the engine's message while instances of
+ *   the version run; deleting the latest version makes the one before it the latest
  * - `POST /api/deployments` `{ draftId }` → 201 with the deployed versions, or 400 with
  *   `problems: [{ elementId, message }]` that the modeler shows on the elements
  * - `POST /api/process-instances` `{ bpmnProcessId, version?, variables? }` → 201 with the key
@@ -96,6 +98,32 @@ export function processesRoutes(options: {
     } catch (error) {
       if (!(error instanceof UnreadableBpmnError)) throw error;
       res.status(422).json({ error: 'unreadable_bpmn', message: error.message });
+    }
+  });
+
+  router.delete('/api/process-definitions/:key', analyst, async (req, res) => {
+    const key = String(req.params.key);
+    // Read first so that the user action names the process and version, and so that the key
+    // of a decision requirements graph is not deleted through this route.
+    const found = await definition(key);
+    if (isEngineKey(key) && !found) {
+      res.status(404).json(notFound(key));
+      return;
+    }
+    try {
+      await engine.deleteResource(key);
+      await engine.recordUserAction({
+        user: currentUser(res)?.username ?? '?',
+        action: 'DELETE_PROCESS_DEFINITION',
+        details: {
+          processDefinitionKey: key,
+          bpmnProcessId: found?.bpmnProcessId,
+          version: found?.version,
+        },
+      });
+      res.status(204).end();
+    } catch (error) {
+      sendEngineError(res, error);
     }
   });
 
@@ -231,6 +259,17 @@ export const processesOpenApi: OpenApiContribution = {
             ],
           }),
           ...errorResponses(401, 403, 404),
+        },
+      },
+      delete: {
+        summary: 'Delete one version of a process (Zeebe DeleteResource)',
+        description:
+          'Refused with 409 while instances of the version are running. Deleting the latest version makes the version before it the latest; the diagrams of past instances stay readable.',
+        'x-roles': ['analyst'],
+        parameters: [definitionKey],
+        responses: {
+          204: { description: 'Deleted' },
+          ...errorResponses(400, 401, 403, 404, 409),
         },
       },
     },

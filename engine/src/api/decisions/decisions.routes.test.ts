@@ -379,4 +379,78 @@ describe('decisions API', () => {
       expect((await agents.anonymous.get('/api/decisions/usage')).status).toBe(401);
     });
   });
+
+  describe('DELETE /api/decision-requirements/:key', () => {
+    const tariffRules = (amount: string) =>
+      dmnXml(
+        decisionTable({
+          id: 'tariff',
+          name: 'Tariff',
+          hitPolicy: 'FIRST',
+          inputs: [{ label: 'Region', expression: 'region', typeRef: 'string' }],
+          outputs: [{ name: 'tariff', typeRef: 'number' }],
+          rules: [['-', amount]],
+        }),
+      );
+    const deployTariff = async (amount: string) => {
+      const { body: draft } = await create('Tariff rules', tariffRules(amount));
+      const res = await agents.analyst.post('/api/decision-deployments', { draftId: draft.id });
+      return res.body.decisions[0].decisionRequirementsKey as string;
+    };
+    const tariffVersions = async () => {
+      const list = await agents.analyst.get('/api/decision-definitions?limit=100');
+      return list.body.items
+        .find((d: { decisionId: string }) => d.decisionId === 'tariff')
+        ?.versions.map((v: { version: number }) => v.version);
+    };
+
+    it('deletes the latest graph, so that the engine decides with the version before', async () => {
+      // given
+      await deployTariff('1');
+      const latest = await deployTariff('2');
+      // when
+      const res = await agents.analyst.delete(`/api/decision-requirements/${latest}`);
+      // then
+      expect(res.status).toBe(204);
+      expect(await tariffVersions()).toEqual([1]);
+      const evaluation = await harness.kontor.engine.evaluateDecision({
+        decisionId: 'tariff',
+        variables: { region: 'west' },
+      });
+      expect(evaluation.decisionOutput).toBe('1');
+      const { rows } = await harness.database.pool.query<{ value: unknown }>(
+        `SELECT value FROM engine_record WHERE value_type = 'USER_ACTION'
+          ORDER BY position DESC LIMIT 1`,
+      );
+      expect(rows[0].value).toMatchObject({
+        user: 'analyst-agent',
+        action: 'DELETE_DECISION_REQUIREMENTS',
+        details: { decisionRequirementsKey: latest, decisions: ['tariff'] },
+      });
+    });
+
+    it('answers 404 for a deleted, unknown or process definition key, 400 for a malformed one', async () => {
+      const key = await deployTariff('3');
+      expect((await agents.analyst.delete(`/api/decision-requirements/${key}`)).status).toBe(204);
+      expect((await agents.analyst.delete(`/api/decision-requirements/${key}`)).status).toBe(404);
+      const process = await harness.kontor.engine.deployResources([
+        { name: 'calls-tariff.bpmn', content: callingProcess('calls-tariff', 'tariff') },
+      ]);
+      const processKey = process.processes[0].processDefinitionKey;
+      const res = await agents.analyst.delete(`/api/decision-requirements/${processKey}`);
+      expect(res.status).toBe(404);
+      expect(res.body.message).toBe(`No decision requirements graph with key '${processKey}'`);
+      const bad = await agents.analyst.delete('/api/decision-requirements/abc');
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/'abc'/);
+    });
+
+    it('is allowed to admins and refused to caseworkers, auditors and anonymous callers', async () => {
+      const path = `/api/decision-requirements/${await deployTariff('4')}`;
+      expect((await agents.caseworker.delete(path)).status).toBe(403);
+      expect((await agents.auditor.delete(path)).status).toBe(403);
+      expect((await agents.anonymous.delete(path)).status).toBe(401);
+      expect((await agents.admin.delete(path)).status).toBe(204);
+    });
+  });
 });

@@ -11,6 +11,9 @@
  *   (an unchanged model keeps its versions), or 400 with the problems
  * - `GET /api/decision-definitions?limit=&offset=` → deployed decisions with their versions;
  *   `GET /api/decision-definitions/:key` → one version with its DMN
+ * - `DELETE /api/decision-requirements/:key` → 204: deletes the decision requirements graph (the
+ *   `decisionRequirementsKey` of a listed version) with all its decisions; the version before
+ *   each becomes the latest
  * - `GET /api/decisions/usage` → `{ items, dynamic }`: per deployed decision id its versions and
  *   the deployed process versions whose business rule tasks call it, with the decision version
  *   that was the latest when each was deployed; `dynamic` lists the process versions whose tasks
@@ -187,6 +190,7 @@ export function decisionsRoutes(options: {
             name: d.dmnDecisionName,
             version: d.version,
             decisionRequirementsId: d.dmnDecisionRequirementsId,
+            decisionRequirementsKey: d.decisionRequirementsKey,
           })),
         });
       } catch (error) {
@@ -216,6 +220,36 @@ export function decisionsRoutes(options: {
       res
         .status(404)
         .json({ error: 'not_found', message: `No deployed decision with key '${key}'` });
+  });
+
+  router.delete('/api/decision-requirements/:key', analyst, async (req, res) => {
+    const key = String(req.params.key);
+    // Read first so that the user action names the graph, and so that the key of a process
+    // definition is not deleted through this route.
+    const found = isEngineKey(key) ? await deployed.requirements(key) : undefined;
+    if (isEngineKey(key) && !found) {
+      res.status(404).json({
+        error: 'not_found',
+        message: `No decision requirements graph with key '${key}'`,
+      });
+      return;
+    }
+    try {
+      await engine.deleteResource(key);
+      await engine.recordUserAction({
+        user: currentUser(res)?.username ?? '?',
+        action: 'DELETE_DECISION_REQUIREMENTS',
+        details: {
+          decisionRequirementsKey: key,
+          decisionRequirementsId: found?.decisionRequirementsId,
+          version: found?.version,
+          decisions: found?.decisionIds,
+        },
+      });
+      res.status(204).end();
+    } catch (error) {
+      sendEngineError(res, error);
+    }
   });
 
   return router;
@@ -514,6 +548,20 @@ export const decisionsOpenApi: OpenApiContribution = {
             ],
           }),
           ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    '/api/decision-requirements/{key}': {
+      delete: {
+        summary:
+          'Delete a deployed decision requirements graph with its decisions (Zeebe DeleteResource)',
+        description:
+          'The key is the `decisionRequirementsKey` of a listed decision version. For each decision of the graph, the version before it becomes the latest.',
+        'x-roles': ['analyst'],
+        parameters: [pathKey('key', 'Decision requirements key')],
+        responses: {
+          204: { description: 'Deleted' },
+          ...errorResponses(400, 401, 403, 404),
         },
       },
     },

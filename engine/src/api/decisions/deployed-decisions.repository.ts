@@ -97,6 +97,40 @@ export class DeployedDecisionsRepository {
     return { items, total: Number(total.rows[0].n) };
   }
 
+  /**
+   * A decision requirements graph (the unit that DeleteResource deletes) with the decisions it
+   * holds, deleted or not; undefined when no graph has this key.
+   */
+  async requirements(decisionRequirementsKey: string): Promise<
+    | {
+        readonly decisionRequirementsId: string;
+        readonly version: number;
+        readonly decisionIds: string[];
+      }
+    | undefined
+  > {
+    const { rows } = await this.pool.query<{
+      decision_requirements_id: string;
+      version: number;
+      decision_ids: string[];
+    }>(
+      `SELECT r.decision_requirements_id, r.version,
+              array_remove(array_agg(d.decision_id ORDER BY d.decision_id), NULL) AS decision_ids
+         FROM engine_decision_requirements r
+         LEFT JOIN engine_decision d USING (decision_requirements_key)
+        WHERE r.decision_requirements_key = $1
+        GROUP BY r.decision_requirements_id, r.version`,
+      [decisionRequirementsKey],
+    );
+    return (
+      rows[0] && {
+        decisionRequirementsId: rows[0].decision_requirements_id,
+        version: rows[0].version,
+        decisionIds: rows[0].decision_ids,
+      }
+    );
+  }
+
   /** One version with the DMN file it was deployed in. */
   async get(
     decisionKey: string,

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs/promises';
 import nodemailer from 'nodemailer';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecipientsRepository } from '../../../connectors/src/inbound/recipients.repository.js';
 import { RECIPIENTS } from '../../../connectors/src/testing/intake-harness.js';
@@ -48,6 +49,17 @@ const SUBMISSION = {
   city: 'Amsterdam',
   wishes: ['fiets', 'Lego brandweer'],
 };
+
+/** Reloads the tasklist and counts its rows once the list (fetched after the page) is there. */
+async function taskRowsAfterReload(page: Page): Promise<number> {
+  await page.reload();
+  await page
+    .getByTestId('task-row')
+    .first()
+    .waitFor({ timeout: 2_000 })
+    .catch(() => undefined);
+  return page.getByTestId('task-row').count();
+}
 
 describe('web app: duplicate-claim escalation', () => {
   let app: WebAppFixture;
@@ -118,21 +130,7 @@ describe('web app: duplicate-claim escalation', () => {
     const { reference: webReference } = (await res.json()) as { reference: string };
 
     // then Knecht Ruprecht has the escalation in his tasklist
-    await expect
-      .poll(
-        async () => {
-          // the list is fetched after the page loaded: give it a moment before counting
-          await page.reload();
-          await page
-            .getByTestId('task-row')
-            .first()
-            .waitFor({ timeout: 2_000 })
-            .catch(() => undefined);
-          return page.getByTestId('task-row').count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(1);
+    await expect.poll(() => taskRowsAfterReload(page), { timeout: 20_000 }).toBe(1);
     await page.getByRole('button', { name: 'Decide on the duplicate claim' }).click();
     await page.waitForSelector('#root_earlierClaimSummary');
     await page.waitForSelector('[data-element-id="decide-duplicate"].current-step');
@@ -208,20 +206,7 @@ describe('web app: duplicate-claim escalation', () => {
 
     // then it is escalated too, against the mailed claim
     await page.goto(`${app.harness.url}/#/tasks`);
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page
-            .getByTestId('task-row')
-            .first()
-            .waitFor({ timeout: 2_000 })
-            .catch(() => undefined);
-          return page.getByTestId('task-row').count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(1);
+    await expect.poll(() => taskRowsAfterReload(page), { timeout: 20_000 }).toBe(1);
     await page.getByRole('button', { name: 'Decide on the duplicate claim' }).click();
     await page.waitForSelector('#root_claimSummary');
     expect(await page.inputValue('#root_claimSummary')).toContain('to christkind by post');

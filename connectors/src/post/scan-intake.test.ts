@@ -238,29 +238,36 @@ describe('post and fax in Kontor', () => {
   });
 
   describe('KONTOR_INBOUND_HOT_FOLDER', () => {
-    it('takes a scan from the folder, stores it and moves it to .done; a non-scan goes to .rejected with its reason', async () => {
-      // given
-      const dir = path.join(hotFolder, 'post', 'sinterklaas');
+    /** Puts a file into the folder as a scanner would, written a while ago (settled). */
+    const drop = async (dir: string, name: string, content: Buffer | string) => {
       await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(
-        path.join(dir, 'brief-1.pdf'),
-        await pdfWithText('Lieve Sinterklaas, ik wil graag een fiets.'),
-      );
-      await fs.writeFile(path.join(dir, 'notes.txt'), 'not a scan');
+      await fs.writeFile(path.join(dir, name), content);
       const old = new Date(Date.now() - 5_000);
-      await fs.utimes(path.join(dir, 'brief-1.pdf'), old, old);
-      await fs.utimes(path.join(dir, 'notes.txt'), old, old);
-
-      // then
-      const done = path.join(hotFolder, '.done', 'post', 'sinterklaas', 'brief-1.pdf');
-      await eventually(
+      await fs.utimes(path.join(dir, name), old, old);
+    };
+    /** Waits until the folder moved a file to `file`. */
+    const movedTo = (file: string) =>
+      eventually(
         () =>
-          fs.stat(done).then(
+          fs.stat(file).then(
             () => true,
             () => false,
           ),
         15_000,
       );
+
+    it('takes a scan from the folder, stores it and moves it to .done; a non-scan goes to .rejected with its reason', async () => {
+      // given
+      const dir = path.join(hotFolder, 'post', 'sinterklaas');
+      await drop(
+        dir,
+        'brief-1.pdf',
+        await pdfWithText('Lieve Sinterklaas, ik wil graag een fiets.'),
+      );
+      await drop(dir, 'notes.txt', 'not a scan');
+
+      // then
+      await movedTo(path.join(hotFolder, '.done', 'post', 'sinterklaas', 'brief-1.pdf'));
       const { rows } = await kontor.database.pool.query(
         `SELECT channel, recipient_id, body_text FROM inbound_item WHERE subject = 'Letter brief-1.pdf'`,
       );
@@ -272,57 +279,36 @@ describe('post and fax in Kontor', () => {
         },
       ]);
       const rejected = path.join(hotFolder, '.rejected', 'post', 'sinterklaas', 'notes.txt');
-      await eventually(
-        () =>
-          fs.stat(rejected).then(
-            () => true,
-            () => false,
-          ),
-        15_000,
-      );
+      await movedTo(rejected);
       expect(await fs.readFile(`${rejected}.reason.txt`, 'utf8')).toMatch(/not a PDF or an image/);
       expect(await fs.readdir(dir)).toEqual([]);
     });
 
     it("takes a fax's sending number from the start of its file name", async () => {
       // given
-      const dir = path.join(hotFolder, 'fax', 'christkind');
-      await fs.mkdir(dir, { recursive: true });
       const name = '+4930123456_20261126-0915.pdf';
-      await fs.writeFile(path.join(dir, name), await pdfWithText(LETTER));
-      const old = new Date(Date.now() - 5_000);
-      await fs.utimes(path.join(dir, name), old, old);
+      await drop(path.join(hotFolder, 'fax', 'christkind'), name, await pdfWithText(LETTER));
 
       // then
-      const { rows } = await eventually(async () => {
-        const found = await kontor.database.pool.query<{ sender_fax: string }>(
-          'SELECT sender_fax FROM inbound_item WHERE subject = $1',
-          [`Fax ${name}`],
-        );
-        return found.rows.length > 0 && found;
-      }, 15_000);
+      await movedTo(path.join(hotFolder, '.done', 'fax', 'christkind', name));
+      const { rows } = await kontor.database.pool.query<{ sender_fax: string }>(
+        'SELECT sender_fax FROM inbound_item WHERE subject = $1',
+        [`Fax ${name}`],
+      );
       expect(rows).toEqual([{ sender_fax: '+4930123456' }]);
     });
 
     it('reads an image from the folder by OCR and stores its text', async () => {
       // given
       await requireTesseract();
-      const dir = path.join(hotFolder, 'post', 'christkind');
-      await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(path.join(dir, 'wunschzettel.jpg'), (await scansOfTheLetter()).jpeg);
-      const old = new Date(Date.now() - 5_000);
-      await fs.utimes(path.join(dir, 'wunschzettel.jpg'), old, old);
+      await drop(
+        path.join(hotFolder, 'post', 'christkind'),
+        'wunschzettel.jpg',
+        (await scansOfTheLetter()).jpeg,
+      );
 
       // then
-      const done = path.join(hotFolder, '.done', 'post', 'christkind', 'wunschzettel.jpg');
-      await eventually(
-        () =>
-          fs.stat(done).then(
-            () => true,
-            () => false,
-          ),
-        15_000,
-      );
+      await movedTo(path.join(hotFolder, '.done', 'post', 'christkind', 'wunschzettel.jpg'));
       const { rows } = await kontor.database.pool.query<{ reference: string }>(
         `SELECT reference FROM inbound_item WHERE subject = 'Letter wunschzettel.jpg'`,
       );

@@ -25,7 +25,7 @@ import type { Engine } from '../../runtime/engine.js';
 import { currentUser, requireRole } from '../auth/auth.middleware.js';
 import { validateBody } from '../body-validation.js';
 import { DraftConflictError } from '../drafts/drafts.repository.js';
-import { isEngineKey, sendEngineError } from '../engine-error.response.js';
+import { deleteResourceHandler, isEngineKey, sendEngineError } from '../engine-error.response.js';
 import {
   bodySchema,
   errorResponses,
@@ -222,35 +222,21 @@ export function decisionsRoutes(options: {
         .json({ error: 'not_found', message: `No deployed decision with key '${key}'` });
   });
 
-  router.delete('/api/decision-requirements/:key', analyst, async (req, res) => {
-    const key = String(req.params.key);
-    // Read first so that the user action names the graph, and so that the key of a process
-    // definition is not deleted through this route.
-    const found = isEngineKey(key) ? await deployed.requirements(key) : undefined;
-    if (isEngineKey(key) && !found) {
-      res.status(404).json({
-        error: 'not_found',
-        message: `No decision requirements graph with key '${key}'`,
-      });
-      return;
-    }
-    try {
-      await engine.deleteResource(key);
-      await engine.recordUserAction({
-        user: currentUser(res)?.username ?? '?',
-        action: 'DELETE_DECISION_REQUIREMENTS',
-        details: {
-          decisionRequirementsKey: key,
-          decisionRequirementsId: found?.decisionRequirementsId,
-          version: found?.version,
-          decisions: found?.decisionIds,
-        },
-      });
-      res.status(204).end();
-    } catch (error) {
-      sendEngineError(res, error);
-    }
-  });
+  router.delete(
+    '/api/decision-requirements/:key',
+    analyst,
+    deleteResourceHandler(engine, {
+      what: 'decision requirements graph',
+      find: (key) => deployed.requirements(key),
+      action: 'DELETE_DECISION_REQUIREMENTS',
+      details: (key, found) => ({
+        decisionRequirementsKey: key,
+        decisionRequirementsId: found?.decisionRequirementsId,
+        version: found?.version,
+        decisions: found?.decisionIds,
+      }),
+    }),
+  );
 
   return router;
 }

@@ -19,7 +19,7 @@ import type { Engine } from '../../runtime/engine.js';
 import { currentUser, requireRole } from '../auth/auth.middleware.js';
 import { validateBody } from '../body-validation.js';
 import type { DraftsRepository } from '../drafts/drafts.repository.js';
-import { isEngineKey, sendEngineError } from '../engine-error.response.js';
+import { deleteResourceHandler, isEngineKey, sendEngineError } from '../engine-error.response.js';
 import {
   bodySchema,
   errorResponses,
@@ -101,31 +101,20 @@ export function processesRoutes(options: {
     }
   });
 
-  router.delete('/api/process-definitions/:key', analyst, async (req, res) => {
-    const key = String(req.params.key);
-    // Read first so that the user action names the process and version, and so that the key
-    // of a decision requirements graph is not deleted through this route.
-    const found = await definition(key);
-    if (isEngineKey(key) && !found) {
-      res.status(404).json(notFound(key));
-      return;
-    }
-    try {
-      await engine.deleteResource(key);
-      await engine.recordUserAction({
-        user: currentUser(res)?.username ?? '?',
-        action: 'DELETE_PROCESS_DEFINITION',
-        details: {
-          processDefinitionKey: key,
-          bpmnProcessId: found?.bpmnProcessId,
-          version: found?.version,
-        },
-      });
-      res.status(204).end();
-    } catch (error) {
-      sendEngineError(res, error);
-    }
-  });
+  router.delete(
+    '/api/process-definitions/:key',
+    analyst,
+    deleteResourceHandler(engine, {
+      what: 'process definition',
+      find: (key) => definitions.get(key),
+      action: 'DELETE_PROCESS_DEFINITION',
+      details: (key, found) => ({
+        processDefinitionKey: key,
+        bpmnProcessId: found?.bpmnProcessId,
+        version: found?.version,
+      }),
+    }),
+  );
 
   router.post('/api/deployments', analyst, validateBody('deployment-create'), async (req, res) => {
     const draft = await drafts.get(req.body.draftId);

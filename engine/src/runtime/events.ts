@@ -475,12 +475,7 @@ export class Events {
       )
         continue;
       correlated.push(subscription.bpmnProcessId);
-      this.trigger(subscription, variables);
-      const created = this.execution.lastCreatedInstance;
-      if (created && correlationKey) {
-        created.startCorrelationKey = correlationKey;
-        this.state.touchElement(created);
-      }
+      this.startByMessage(subscription, variables, correlationKey);
     }
     const waiting = this.state.subscriptionsAt(
       messageSubscriptionIndex(tenantId, name, correlationKey),
@@ -524,9 +519,18 @@ export class Events {
     if (!first) return;
     first.message.correlatedProcesses.push(bpmnProcessId);
     this.state.touchMessage(first.message);
-    this.trigger(first.subscription, first.message.variables);
+    this.startByMessage(first.subscription, first.message.variables, correlationKey);
+  }
+
+  /** Starts an instance at a message start event; one started with a key remembers it. */
+  private startByMessage(
+    subscription: Subscription,
+    variables: Record<string, unknown>,
+    correlationKey: string,
+  ): void {
+    this.trigger(subscription, variables);
     const created = this.execution.lastCreatedInstance;
-    if (created) {
+    if (created && correlationKey) {
       created.startCorrelationKey = correlationKey;
       this.state.touchElement(created);
     }

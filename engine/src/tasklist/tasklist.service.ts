@@ -167,12 +167,8 @@ export class Tasklist {
       batch,
     )) {
       if (this.stopped) break;
-      try {
-        await this.client.updateJobTimeout({ jobKey, timeout: leaseMs });
-        await this.tasks.renewLease(jobKey, Date.now() + leaseMs);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        if (await this.cancelOpen(jobKey)) canceled.push(jobKey);
+      if (!(await this.renewJobLease(jobKey)) && (await this.cancelOpen(jobKey))) {
+        canceled.push(jobKey);
       }
     }
     if (canceled.length > 0) {
@@ -198,13 +194,7 @@ export class Tasklist {
     }
     // Renewing the job's lease both keeps it with the tasklist while someone works on it and
     // tells whether the engine still has it.
-    try {
-      await this.client.updateJobTimeout({ jobKey, timeout: this.intake.leaseMs });
-    } catch (error) {
-      if (isNotFound(error)) return this.gone(jobKey);
-      throw error;
-    }
-    await this.tasks.renewLease(jobKey, Date.now() + this.intake.leaseMs);
+    if (!(await this.renewJobLease(jobKey))) return this.gone(jobKey);
     const claimed = await this.tasks.claim(jobKey, user.username);
     if (claimed) return { ok: true, task: claimed };
     const now = await this.tasks.get(jobKey);
@@ -306,6 +296,19 @@ export class Tasklist {
     await this.leaseChecking;
     await this.intake.stop();
     await this.client.close(1000).catch(() => undefined);
+  }
+
+  /** Renews the job's lease in the engine and in the task; false when the engine no longer has the job. */
+  private async renewJobLease(jobKey: string): Promise<boolean> {
+    const leaseMs = this.intake.leaseMs;
+    try {
+      await this.client.updateJobTimeout({ jobKey, timeout: leaseMs });
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+    await this.tasks.renewLease(jobKey, Date.now() + leaseMs);
+    return true;
   }
 
   private async gone(jobKey: string): Promise<TaskOutcome> {
